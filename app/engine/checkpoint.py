@@ -1,0 +1,152 @@
+"""Saving and loading a network: weights in ``.npz``, a JSON model card beside it.
+
+``NAME.npz`` holds arrays ``W0, b0, W1, b1, ...`` (float32) and is read with
+``allow_pickle=False``, so a model file cannot run code. ``NAME.json`` is the model card:
+architecture, activation, version id, date, training data and command, metrics. Both are
+written atomically (a temporary file, then a rename), and loading refuses a file whose
+arrays do not match its card or whose content hash differs from the card's.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from app.engine.errors import ModelFileError
+from app.engine.network import MLP
+
+FORMAT = "digitpad-mlp/1"
+
+
+@dataclass
+class Checkpoint:
+    """A loaded network and its model card."""
+
+    network: MLP
+    card: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """The card's version id."""
+        return str(self.card["version"])
+
+
+def weights_digest(network: MLP) -> str:
+    """SHA-256 over the layer sizes and every parameter's bytes, in order."""
+    h = hashlib.sha256(repr(network.sizes).encode())
+    for p in network.parameters():
+        h.update(np.ascontiguousarray(p, dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
+def card_path(path: Path) -> Path:
+    """The model card that goes with the weights at ``path`` (same name, ``.json``)."""
+    return path.with_suffix(".json")
+
+
+def save(network: MLP, path: Path, card: dict[str, Any]) -> dict[str, Any]:
+    """Write ``path`` (.npz) and its card; return the card as written.
+
+    The card is ``card`` plus the fields the loader checks: format, architecture,
+    activation, parameter count, digest, a version id and the date (kept if given).
+    """
+    digest = weights_digest(network)
+    created = card.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
+    full = {
+        **card,
+        "format": FORMAT,
+        "version": card.get("version") or f"{created[:10].replace('-', '')}-{digest[:10]}",
+        "created": created,
+        "architecture": {"sizes": list(network.sizes), "activation": network.activation},
+        "parameters": network.n_parameters,
+        "weights_sha256": digest,
+    }
+    arrays = {}
+    for l, (W, b) in enumerate(zip(network.weights, network.biases, strict=True)):
+        arrays[f"W{l}"], arrays[f"b{l}"] = W.astype(np.float32), b.astype(np.float32)
+    buffer = BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, lambda f: f.write(buffer.getvalue()))
+    text = json.dumps(full, indent=2) + "\n"
+    _write_atomic(card_path(path), lambda f: f.write(text.encode()))
+    return full
+
+
+def load(path: Path) -> Checkpoint:
+    """Read a network and its card, refusing anything inconsistent (ModelFileError)."""
+    try:
+        card = json.loads(card_path(path).read_text())
+    except FileNotFoundError:
+        raise ModelFileError(f"{card_path(path)}: model card not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelFileError(f"{card_path(path)}: expected a JSON model card, got {e}") from None
+    if not isinstance(card, dict) or card.get("format") != FORMAT:
+        found = card.get("format") if isinstance(card, dict) else type(card).__name__
+        raise ModelFileError(f"{card_path(path)}: expected format {FORMAT!r}, got {found!r}")
+    try:
+        sizes = [int(s) for s in card["architecture"]["sizes"]]
+        activation = str(card["architecture"]["activation"])
+        expected_digest = str(card["weights_sha256"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelFileError(f"{card_path(path)}: card lacks a valid field {e}") from None
+
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: weights file not found") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise ModelFileError(f"{path}: expected an .npz file of arrays, got {e}") from None
+
+    n_layers = len(sizes) - 1
+    expected_names = {f"{k}{l}" for l in range(n_layers) for k in "Wb"}
+    if set(arrays) != expected_names:
+        raise ModelFileError(
+            f"{path}: expected arrays {sorted(expected_names)} for sizes {sizes}, "
+            f"got {sorted(arrays)}"
+        )
+    weights, biases = [], []
+    for l in range(n_layers):
+        W, b = arrays[f"W{l}"], arrays[f"b{l}"]
+        if W.shape != (sizes[l], sizes[l + 1]) or b.shape != (sizes[l + 1],):
+            raise ModelFileError(
+                f"{path}: layer {l}: expected W {(sizes[l], sizes[l + 1])} and "
+                f"b {(sizes[l + 1],)} from the card, got W {W.shape} and b {b.shape}"
+            )
+        if W.dtype != np.float32 or b.dtype != np.float32:
+            raise ModelFileError(f"{path}: layer {l}: expected float32, got {W.dtype}, {b.dtype}")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ModelFileError(f"{path}: layer {l}: weights are not all finite")
+        weights.append(W)
+        biases.append(b)
+    network = MLP(weights, biases, activation)
+    if weights_digest(network) != expected_digest:
+        raise ModelFileError(
+            f"{path}: expected weights with SHA-256 {expected_digest[:12]}… from the card, "
+            f"got {weights_digest(network)[:12]}…"
+        )
+    return Checkpoint(network, card)
+
+
+def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write a file through a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
