@@ -9,19 +9,17 @@ arrays do not match its card or whose content hash differs from the card's.
 
 import hashlib
 import json
-import os
-import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
 from app.engine.errors import ModelFileError
+from app.engine.files import write_bytes_atomic
 from app.engine.network import MLP
 
 FORMAT = "digitpad-mlp/1"
@@ -76,9 +74,8 @@ def save(network: MLP, path: Path, card: dict[str, Any]) -> dict[str, Any]:
     buffer = BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, lambda f: f.write(buffer.getvalue()))
-    text = json.dumps(full, indent=2) + "\n"
-    _write_atomic(card_path(path), lambda f: f.write(text.encode()))
+    write_bytes_atomic(path, buffer.getvalue())
+    write_bytes_atomic(card_path(path), (json.dumps(full, indent=2) + "\n").encode())
     return full
 
 
@@ -136,17 +133,3 @@ def load(path: Path) -> Checkpoint:
             f"got {weights_digest(network)[:12]}…"
         )
     return Checkpoint(network, card)
-
-
-def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write a file through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

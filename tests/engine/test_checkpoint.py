@@ -65,7 +65,7 @@ def test_refuses_missing_arrays_and_wrong_dtype(saved: tuple[MLP, Path]) -> None
 def test_refuses_garbage_and_missing_files(saved: tuple[MLP, Path], tmp_path: Path) -> None:
     _, path = saved
     path.write_bytes(b"not a zip file")
-    with pytest.raises(ModelFileError, match="expected an .npz file"):
+    with pytest.raises(ModelFileError, match=r"expected an \.npz file"):
         checkpoint.load(path)
     with pytest.raises(ModelFileError, match="model card not found"):
         checkpoint.load(tmp_path / "absent.npz")

@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import numpy as np
@@ -8,15 +9,16 @@ from app.engine.optim import SGD, Adam, learning_rate
 
 
 def test_sgd_momentum_matches_the_formula() -> None:
-    w = np.array([1.0, -2.0])
+    w0 = np.array([1.0, -2.0])
+    w = w0.copy()
     opt = SGD([w], momentum=0.5)
     g1, g2 = np.array([0.2, 0.4]), np.array([-0.1, 0.3])
     opt.step([g1], lr=0.1)
     v1 = -0.1 * g1
-    np.testing.assert_allclose(w, [1.0, -2.0] + v1)
+    np.testing.assert_allclose(w, w0 + v1)
     opt.step([g2], lr=0.2)
     v2 = 0.5 * v1 - 0.2 * g2
-    np.testing.assert_allclose(w, [1.0, -2.0] + v1 + v2)
+    np.testing.assert_allclose(w, w0 + v1 + v2)
 
 
 def test_adam_matches_the_paper_algorithm() -> None:
@@ -47,7 +49,7 @@ def test_cosine_schedule_with_warmup() -> None:
     assert lrs[0] == pytest.approx(0.1) and lrs[9] == pytest.approx(1.0)
     assert lrs[10] == pytest.approx(1.0)
     assert lrs[55] == pytest.approx(0.5 * (1 + math.cos(math.pi * 45 / 90)))
-    assert all(a >= b for a, b in zip(lrs[10:], lrs[11:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(lrs[10:]))
     assert lrs[-1] < 0.001
     assert learning_rate(50, 100, 0.3, schedule="constant") == 0.3
 
