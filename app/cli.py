@@ -1,0 +1,180 @@
+"""The ``digitpad`` command: thin wrappers that read settings and call the engine."""
+
+import json
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import numpy as np
+from tqdm import tqdm
+
+from app import __version__
+from app.config import get_settings
+from app.engine import checkpoint
+from app.engine.errors import DigitpadError
+from app.engine.metrics import evaluate as evaluate_network
+from app.engine.mnist import Mnist, load_mnist, to_inputs
+from app.engine.train import EpochStats, TrainConfig, train
+
+DEFAULT_MODEL = "default.npz"
+
+
+class _Bars:
+    """tqdm bars for MNIST downloads, one per file, fed by the engine's progress calls."""
+
+    def __init__(self) -> None:
+        self.bars: dict[str, tqdm[Any]] = {}
+
+    def __call__(self, name: str, done: int, total: int | None) -> None:
+        bar = self.bars.get(name)
+        if bar is None:
+            bar = self.bars[name] = tqdm(
+                total=total, desc=name, unit="B", unit_scale=True, leave=False
+            )
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def load_mnist_from_settings(mnist_dir: Path | None = None) -> Mnist:
+    """MNIST from ``mnist_dir``, else as the settings say, with download progress bars."""
+    settings = get_settings()
+    bars = _Bars()
+    try:
+        return load_mnist(
+            mnist_dir=mnist_dir or settings.mnist_dir,
+            cache_dir=settings.cache_dir,
+            mirrors=settings.mnist_mirrors,
+            progress=bars,
+        )
+    finally:
+        bars.close()
+
+
+def _fail(error: DigitpadError) -> NoReturn:
+    raise click.ClickException(str(error))
+
+
+def _arch(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(s) for s in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"expected sizes like 784,128,64,10, got {value!r}") from None
+
+
+@click.group()
+@click.version_option(__version__, prog_name="digitpad")
+def main() -> None:
+    """digitpad: draw a digit, watch a NumPy multilayer perceptron read it."""
+
+
+@main.command("train")
+@click.option("--arch", default="784,128,64,10", callback=_arch, help="Layer sizes.")
+@click.option("--activation", type=click.Choice(["relu", "sigmoid"]), default="relu")
+@click.option("--optimizer", type=click.Choice(["adam", "sgd"]), default="adam")
+@click.option("--lr", type=float, default=1e-3, show_default=True, help="Peak learning rate.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=128, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--augment/--no-augment", default=True, show_default=True)
+@click.option("--schedule", type=click.Choice(["cosine", "constant"]), default="cosine")
+@click.option("--warmup-epochs", type=click.FloatRange(min=0), default=0.0)
+@click.option("--weight-decay", type=click.FloatRange(min=0), default=0.0, help="L2 penalty.")
+@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0)
+@click.option("--validation-size", type=click.IntRange(min=0), default=5000, show_default=True)
+@click.option("--patience", type=click.IntRange(min=1), default=None, help="Early stopping.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--mnist-dir", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the model (.npz, with its .json card). "
+    "Default: models/ in the cache folder.",
+)
+def train_command(mnist_dir: Path | None, out: Path | None, **options: Any) -> None:
+    """Train a network on MNIST and write it with its model card."""
+    try:
+        config = TrainConfig(**options)
+        data = load_mnist_from_settings(mnist_dir)
+    except DigitpadError as e:
+        _fail(e)
+    X, y = to_inputs(data.train.images), data.train.labels.astype(np.int64)
+    click.echo(
+        f"training {'-'.join(map(str, config.arch))} {config.activation} on "
+        f"{len(X) - config.validation_size} images, validating on {config.validation_size}"
+    )
+    bar = tqdm(total=0, unit="batch", leave=False)
+
+    def on_batch(b: int, total: int, loss: float) -> None:
+        if b == 0:
+            bar.reset(total=total)
+        bar.update(1)
+        if b % 20 == 0:
+            bar.set_postfix(loss=f"{loss:.4f}")
+
+    def on_epoch(s: EpochStats) -> None:
+        val = "" if s.val_accuracy is None else f"  val {s.val_accuracy:.2%}"
+        bar.write(
+            f"epoch {s.epoch:3d}/{config.epochs}  loss {s.loss:.4f}  "
+            f"train {s.train_accuracy:.2%}{val}  lr {s.lr:.2e}  {s.seconds:.2f} s",
+            file=sys.stdout,
+        )
+
+    result = train(config, X, y, on_batch=on_batch, on_epoch=on_epoch)
+    bar.close()
+    test = evaluate_network(result.network, to_inputs(data.test.images), data.test.labels)
+    card = {
+        "training": {
+            "command": shlex.join(["digitpad", "train", *sys.argv[2:]]),
+            "config": config.to_dict(),
+            "seed": config.seed,
+            "data": {
+                "source": "MNIST",
+                "train": len(X) - config.validation_size,
+                "validation": config.validation_size,
+                "test": test.n,
+            },
+            "seconds": round(result.seconds, 2),
+            "best_epoch": result.best_epoch,
+            "history": [vars(s) for s in result.history],
+            "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+            "software": f"digitpad {__version__}, numpy {np.__version__}, "
+            f"python {platform.python_version()}",
+        },
+        "metrics": {"mnist_test": test.to_dict()},
+    }
+    out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
+    written = checkpoint.save(result.network, out, card)
+    click.echo(
+        f"test accuracy {test.accuracy:.2%} (best epoch {result.best_epoch}, "
+        f"{result.seconds:.1f} s); wrote {out} and {checkpoint.card_path(out).name}, "
+        f"version {written['version']}"
+    )
+
+
+@main.command("evaluate")
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Model .npz (default: the model folder's default.npz).",
+)
+@click.option("--mnist-dir", type=click.Path(path_type=Path), default=None)
+def evaluate_command(model_path: Path | None, mnist_dir: Path | None) -> None:
+    """Print a model's metrics on the MNIST test set as JSON."""
+    path = model_path or get_settings().model_dir / DEFAULT_MODEL
+    try:
+        loaded = checkpoint.load(path)
+        data = load_mnist_from_settings(mnist_dir)
+    except DigitpadError as e:
+        _fail(e)
+    test = evaluate_network(loaded.network, to_inputs(data.test.images), data.test.labels)
+    report = {"model": loaded.version, "path": str(path), "mnist_test": test.to_dict()}
+    click.echo(json.dumps(report, indent=2))
