@@ -1,6 +1,7 @@
 """The ``digitpad`` command: thin wrappers that read settings and call the engine."""
 
 import json
+import os
 import platform
 import shlex
 import sys
@@ -15,12 +16,15 @@ from tqdm import tqdm
 from app import __version__
 from app.config import get_settings
 from app.engine import checkpoint
+from app.engine.activations import ACTIVATIONS
 from app.engine.errors import DigitpadError
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.mnist import Mnist, load_mnist, to_inputs
+from app.engine.optim import OPTIMIZERS, SCHEDULES
 from app.engine.train import EpochStats, TrainConfig, train
 
 DEFAULT_MODEL = "default.npz"
+_D = TrainConfig()  # the CLI's defaults are the config's
 
 
 class _Bars:
@@ -74,21 +78,21 @@ def main() -> None:
     """digitpad: draw a digit, watch a NumPy multilayer perceptron read it."""
 
 
-@main.command("train")
-@click.option("--arch", default="784,128,64,10", callback=_arch, help="Layer sizes.")
-@click.option("--activation", type=click.Choice(["relu", "sigmoid"]), default="relu")
-@click.option("--optimizer", type=click.Choice(["adam", "sgd"]), default="adam")
-@click.option("--lr", type=float, default=1e-3, show_default=True, help="Peak learning rate.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=128, show_default=True)
-@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--augment/--no-augment", default=True, show_default=True)
-@click.option("--schedule", type=click.Choice(["cosine", "constant"]), default="cosine")
-@click.option("--warmup-epochs", type=click.FloatRange(min=0), default=0.0)
-@click.option("--weight-decay", type=click.FloatRange(min=0), default=0.0, help="L2 penalty.")
-@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0)
-@click.option("--validation-size", type=click.IntRange(min=0), default=5000, show_default=True)
-@click.option("--patience", type=click.IntRange(min=1), default=None, help="Early stopping.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@main.command("train", context_settings={"show_default": True})
+@click.option("--arch", default=",".join(map(str, _D.arch)), callback=_arch, help="Layer sizes.")
+@click.option("--activation", type=click.Choice(sorted(ACTIVATIONS)), default=_D.activation)
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default=_D.optimizer)
+@click.option("--lr", type=float, default=_D.lr, help="Peak learning rate.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=_D.batch_size)
+@click.option("--epochs", type=click.IntRange(min=1), default=_D.epochs)
+@click.option("--augment/--no-augment", default=_D.augment)
+@click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
+@click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
+@click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
+@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=_D.dropout)
+@click.option("--validation-size", type=click.IntRange(min=0), default=_D.validation_size)
+@click.option("--patience", type=click.IntRange(min=1), default=_D.patience)
+@click.option("--seed", type=int, default=_D.seed)
 @click.option("--mnist-dir", type=click.Path(path_type=Path), default=None)
 @click.option(
     "--out",
@@ -143,7 +147,7 @@ def train_command(mnist_dir: Path | None, out: Path | None, **options: Any) -> N
             "seconds": round(result.seconds, 2),
             "best_epoch": result.best_epoch,
             "history": [vars(s) for s in result.history],
-            "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "software": f"digitpad {__version__}, numpy {np.__version__}, "
             f"python {platform.python_version()}",
         },

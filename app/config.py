@@ -6,9 +6,10 @@ documented in the README's settings table (a test checks that).
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,18 +28,25 @@ class Settings(BaseSettings):
         default=Path.home() / ".cache" / "digitpad",
         description="Where downloaded MNIST files are kept (in the mnist/ folder below it).",
     )
-    mnist_mirrors: list[str] = Field(
+    mnist_mirrors: Annotated[list[str], NoDecode] = Field(
         default=[
             "https://ossci-datasets.s3.amazonaws.com/mnist/",
             "https://storage.googleapis.com/cvdf-datasets/mnist/",
         ],
-        description="Base URLs tried in order to download MNIST; each must serve the four "
-        "files by their usual names (gzip).",
+        description="Comma-separated base URLs tried in order to download MNIST; each "
+        "must serve the four files by their usual names (gzip).",
     )
     model_dir: Path = Field(
         default=PROJECT_ROOT / "model",
         description="Folder of the model to serve and evaluate (default.npz and its card).",
     )
+
+    @field_validator("mnist_mirrors", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [url.strip() for url in value.split(",") if url.strip()]
+        return value
 
 
 @lru_cache

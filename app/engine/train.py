@@ -28,12 +28,12 @@ class TrainConfig:
     arch: tuple[int, ...] = (784, 128, 64, 10)  # layer sizes, input first
     activation: str = "relu"  # hidden units: "relu" or "sigmoid"
     optimizer: str = "adam"  # "adam" or "sgd" (with momentum)
-    lr: float = 1e-3  # peak learning rate
+    lr: float = 2e-3  # peak learning rate
     momentum: float = 0.9  # SGD only
     batch_size: int = 128
-    epochs: int = 20
+    epochs: int = 40
     schedule: str = "cosine"  # "cosine" decay to 0, or "constant"
-    warmup_epochs: float = 0.0  # linear warm-up before the schedule
+    warmup_epochs: float = 1.0  # linear warm-up before the schedule
     weight_decay: float = 0.0  # L2 penalty on the weights (not the biases)
     dropout: float = 0.0  # probability of zeroing each hidden unit while training
     augment: bool = True  # random affine and elastic distortions of each batch

@@ -1,0 +1,82 @@
+"""The digitpad command, driven in-process with click's runner."""
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import main
+from app.config import get_settings
+from app.engine import checkpoint
+
+SHIPPED = get_settings().model_dir / "default.npz"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_evaluate_prints_the_shipped_models_metrics(mnist_dir: Path) -> None:
+    code, output = run("evaluate", "--mnist-dir", str(mnist_dir))
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["model"] == checkpoint.load(SHIPPED).version
+    test = report["mnist_test"]
+    assert test["n"] == 10_000
+    assert test["accuracy"] >= 0.985
+    assert len(test["per_class_accuracy"]) == 10
+    assert sum(map(sum, test["confusion_matrix"])) == 10_000
+
+
+def test_shipped_card_matches_what_evaluate_measures(mnist_dir: Path) -> None:
+    card = checkpoint.load(SHIPPED).card
+    code, output = run("evaluate", "--mnist-dir", str(mnist_dir))
+    assert code == 0, output
+    measured = json.loads(output)["mnist_test"]["accuracy"]
+    assert card["metrics"]["mnist_test"]["accuracy"] == pytest.approx(measured, abs=1e-9)
+    assert card["training"]["command"].startswith("digitpad train")
+
+
+def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "small.npz"
+    code, output = run(
+        "train", "--arch", "784,16,10", "--epochs", "1", "--no-augment",
+        "--validation-size", "1000", "--mnist-dir", str(mnist_dir), "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, output
+    assert "epoch   1/1" in output and "test accuracy" in output
+    loaded = checkpoint.load(out)
+    assert loaded.network.sizes == (784, 16, 10)
+    card = loaded.card
+    assert card["training"]["data"] == {
+        "source": "MNIST", "train": 59_000, "validation": 1000, "test": 10_000
+    }  # fmt: skip
+    assert card["metrics"]["mnist_test"]["accuracy"] > 0.85
+    assert len(card["training"]["history"]) == 1
+
+
+@pytest.mark.slow
+def test_the_cards_command_reproduces_the_shipped_quality(mnist_dir: Path, tmp_path: Path) -> None:
+    card = checkpoint.load(SHIPPED).card
+    args = shlex.split(card["training"]["command"])[1:]
+    out = tmp_path / "again.npz"
+    args[args.index("--out") + 1] = str(out)
+    code, output = run(*args, "--mnist-dir", str(mnist_dir))
+    assert code == 0, output
+    again = checkpoint.load(out).card["metrics"]["mnist_test"]["accuracy"]
+    assert again >= 0.985
+    assert again == pytest.approx(card["metrics"]["mnist_test"]["accuracy"], abs=0.003)
+
+
+def test_bad_options_give_messages_not_tracebacks(tmp_path: Path) -> None:
+    code, output = run("train", "--arch", "784,x,10")
+    assert code == 2 and "expected sizes like 784,128,64,10" in output
+    code, output = run("train", "--arch", "784", "--mnist-dir", str(tmp_path))
+    assert code == 1 and "Error: expected arch of >= 2 sizes" in output
+    code, output = run("train", "--mnist-dir", str(tmp_path / "absent"))
+    assert code == 1 and "Error:" in output and "Traceback" not in output
+    code, output = run("evaluate", "--model", str(tmp_path / "absent.npz"))
+    assert code == 1 and "model card not found" in output
