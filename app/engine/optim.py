@@ -97,6 +97,7 @@ class Adam(Optimizer):
         buf *= lr_t
         param -= buf  # param -= lr_t m / (sqrt(v) + epsilon)
 
+
 OPTIMIZERS = ("adam", "sgd")
 SCHEDULES = ("cosine", "constant")
 
