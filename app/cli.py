@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import click
 import numpy as np
+import uvicorn
 from tqdm import tqdm
 
 from app import __version__
@@ -182,3 +183,16 @@ def evaluate_command(model_path: Path | None, mnist_dir: Path | None) -> None:
     test = evaluate_network(loaded.network, to_inputs(data.test.images), data.test.labels)
     report = {"model": loaded.version, "path": str(path), "mnist_test": test.to_dict()}
     click.echo(json.dumps(report, indent=2))
+
+
+@main.command("serve", context_settings={"show_default": True})
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000)
+@click.option("--workers", type=click.IntRange(min=1), default=1, help="Worker processes.")
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the drawing page and the API (settings from DIGITPAD_* variables)."""
+    uvicorn.run("app.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,31 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "model",
         description="Folder of the model to serve and evaluate (default.npz and its card).",
     )
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'digitpad.db'}",
+        description="Where labelled drawings are stored: an SQLAlchemy URL, "
+        "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB.",
+    )
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token for admin requests (relabel, delete). Unset: they are refused.",
+    )
+    max_body_bytes: int = Field(
+        default=2_000_000, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
+    max_strokes: int = Field(default=100, ge=1, description="Most strokes in one drawing.")
+    max_points_per_stroke: int = Field(default=2000, ge=1, description="Most points in one stroke.")
+    max_points: int = Field(default=10_000, ge=1, description="Most points in one drawing.")
+    max_image_bytes: int = Field(
+        default=5_000_000, ge=1024, description="Largest image upload, in bytes."
+    )
+    max_image_pixels: int = Field(
+        default=4096 * 4096,
+        ge=784,
+        description="Most pixels in an uploaded image (width x height), checked before decoding.",
+    )
+    max_batch: int = Field(default=256, ge=1, description="Most items in one /predict/batch.")
+    max_page_size: int = Field(default=200, ge=1, description="Most samples in one page.")
 
     @field_validator("mnist_mirrors", mode="before")
     @classmethod

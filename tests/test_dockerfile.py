@@ -23,7 +23,11 @@ def test_hadolint_passes() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_runs_as_a_non_root_user_and_installs_like_the_readme() -> None:
+def test_serves_as_a_non_root_user_with_data_on_a_volume() -> None:
     text = DOCKERFILE.read_text()
     assert "\nUSER 10001\n" in text  # the uid useradd gave the digitpad user
     assert "pip install --no-cache-dir -e ." in text
+    assert "HEALTHCHECK" in text and "/healthz" in text
+    assert 'VOLUME ["/data"]' in text and "DIGITPAD_DATABASE_URL=sqlite:////data/" in text
+    for folder in ("app", "model", "static", "templates"):
+        assert f"COPY {folder} ./{folder}" in text

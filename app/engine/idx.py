@@ -102,23 +102,27 @@ def read_idx(path: Path) -> npt.NDArray[Any]:
     return parse_idx(gunzip_if_compressed(path.read_bytes(), str(path)), str(path))
 
 
-def encode_idx(array: npt.NDArray[Any]) -> bytes:
-    """The IDX bytes (uncompressed) of ``array``, any shape with at least 1 dimension.
+def idx_header(dtype: np.dtype[Any], shape: tuple[int, ...]) -> bytes:
+    """The IDX header (magic, type code, sizes) of an array of ``dtype`` and ``shape``.
 
-    The dtype must be uint8, int8, int16, int32, float32 or float64 (any byte order);
-    otherwise, or for a 0-d array, raises DataFormatError.
+    The dtype must be uint8, int8, int16, int32, float32 or float64 (any byte order) and
+    the shape have at least 1 dimension; otherwise raises DataFormatError.
     """
-    numpy_type = f"{array.dtype.kind}{array.dtype.itemsize}"
+    numpy_type = f"{dtype.kind}{dtype.itemsize}"
     if numpy_type not in _CODES:
         raise DataFormatError(
-            f"cannot store the array as IDX: expected a dtype of {_TYPE_NAMES}, got {array.dtype}"
+            f"cannot store the array as IDX: expected a dtype of {_TYPE_NAMES}, got {dtype}"
         )
-    if array.ndim == 0:
+    if not shape:
         raise DataFormatError("cannot store the array as IDX: expected at least 1 dimension, got 0")
-    header = bytes([0, 0, _CODES[numpy_type], array.ndim])
-    sizes = struct.pack(f">{array.ndim}I", *array.shape)
+    return bytes([0, 0, _CODES[numpy_type], len(shape)]) + struct.pack(f">{len(shape)}I", *shape)
+
+
+def encode_idx(array: npt.NDArray[Any]) -> bytes:
+    """The IDX bytes (uncompressed) of ``array``: see ``idx_header`` for what it accepts."""
+    header = idx_header(array.dtype, array.shape)
     items = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder(">"))
-    return header + sizes + items.tobytes()
+    return header + items.tobytes()
 
 
 def write_idx(path: Path, array: npt.NDArray[Any], *, compress: bool) -> None:

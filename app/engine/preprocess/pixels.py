@@ -3,7 +3,7 @@
 import numpy as np
 import numpy.typing as npt
 
-from app.engine.errors import InvalidInput
+from app.engine.errors import EmptyDrawing, InvalidInput
 from app.engine.preprocess.checks import is_list, is_number, show
 from app.engine.preprocess.frame import FRAME, Ink
 
@@ -14,7 +14,7 @@ def pixels_to_array(pixels: npt.ArrayLike) -> Ink:
     No framing is done: the grid is taken as the network's input as it is.
 
     Raises InvalidInput naming the first row or value (indices from 0) that is wrong: not
-    28 rows of 28 numbers, not finite, or outside [0, 1].
+    28 rows of 28 numbers, not finite, or outside [0, 1]; EmptyDrawing when all are 0.
     """
     grid = _grid(pixels)
     bad = ~np.isfinite(grid) | (grid < 0) | (grid > 1)
@@ -23,6 +23,8 @@ def pixels_to_array(pixels: npt.ArrayLike) -> Ink:
         raise InvalidInput(
             f"row {row}, column {col}: expected a number in [0, 1], got {grid[row, col]}"
         )
+    if not grid.any():
+        raise EmptyDrawing("expected some ink (a value above 0), got 28x28 zeros")
     return grid.astype(np.float32)
 
 

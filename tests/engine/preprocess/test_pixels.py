@@ -5,7 +5,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from app.engine.errors import InvalidInput
+from app.engine.errors import EmptyDrawing, InvalidInput
 from app.engine.preprocess.pixels import pixels_to_array
 
 
@@ -66,3 +66,8 @@ def with_row(row: int, values: object) -> list[object]:
 def test_bad_grids_are_refused_naming_the_place(pixels: object, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         pixels_to_array(pixels)  # type: ignore[arg-type]
+
+
+def test_all_zeros_is_an_empty_drawing() -> None:
+    with pytest.raises(EmptyDrawing, match="got 28x28 zeros"):
+        pixels_to_array(np.zeros((28, 28)))

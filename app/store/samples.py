@@ -1,0 +1,345 @@
+"""The sample repository: store, find, count, correct and export labelled drawings.
+
+:func:`open_store` turns a database URL into a :class:`SampleStore`. Each method is one
+session (one transaction for writes) and returns plain dataclasses, never ORM objects, so
+callers need not know SQLAlchemy. Values are checked here too (``ValueError`` with the
+reason), even though the web layer validates first.
+"""
+
+import json
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Engine, case, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from app.store.db import check_connection, create_store_engine, migrate
+from app.store.models import (
+    CONTRIBUTOR_LENGTH,
+    IDEMPOTENCY_KEY_LENGTH,
+    MODEL_VERSION_LENGTH,
+    SOURCE_LENGTH,
+    SampleRow,
+)
+
+DIGITS = range(10)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NewSample:
+    """A labelled drawing to store (compared by identity: it holds an array)."""
+
+    label: int
+    """What the person says they drew, 0..9."""
+    pixels: npt.NDArray[np.uint8] = field(repr=False)
+    """(28, 28) uint8, 255 = ink: the image the model saw."""
+    strokes: list[Any] | None = field(default=None, repr=False)
+    """The raw strokes exactly as sent (JSON), or None for a pixels-only sample."""
+    canvas_width: float | None = None
+    canvas_height: float | None = None
+    predicted: int | None = None
+    """The live prediction shown when the sample was sent, 0..9."""
+    probabilities: list[float] | None = None
+    """The ten probabilities shown with that prediction."""
+    model_version: str | None = None
+    """Version id of the model that made the prediction (at most 64 characters)."""
+    source: str | None = None
+    """Where the sample came from, e.g. "draw", "collect", "api" (at most 32 characters)."""
+    contributor: str | None = None
+    """Anonymous random id of the browser (at most 64 characters); never shown publicly."""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Sample(NewSample):
+    """A stored sample; its ``pixels`` array is read-only."""
+
+    id: int
+    created_at: datetime
+    """When it was stored, timezone-aware UTC."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of samples, newest first; pass ``next_before_id`` to get the next page."""
+
+    items: list[Sample]
+    next_before_id: int | None
+    """None when there are no more samples."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts over all stored samples."""
+
+    total: int
+    per_label: dict[int, int]
+    """Samples per label; all ten digits are keys."""
+    with_prediction: int
+    """Samples stored with the prediction shown at the time."""
+    prediction_matched: int
+    """Of those, how many the model got right (prediction == label)."""
+
+
+class SampleStore:
+    """The labelled drawings in one database. Safe to share between threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        """Use ``engine`` as it is (:func:`open_store` also creates the schema).
+
+        ``engine`` stays public for tests and maintenance scripts; callers use the methods.
+        """
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def ping(self) -> None:
+        """Return if the database answers; raise ``StoreUnavailableError`` otherwise."""
+        check_connection(self.engine)
+
+    def add(self, sample: NewSample, *, idempotency_key: str | None = None) -> Sample:
+        """Store ``sample`` and return it as stored, after the transaction has committed.
+
+        A second add with the same ``idempotency_key`` (at most 128 characters) stores
+        nothing and returns the sample stored first, also when both adds race.
+        """
+        row = _new_row(sample, idempotency_key)
+        try:
+            with self._sessions.begin() as session:
+                session.add(row)
+                session.flush()
+                stored = _to_sample(row)
+        except IntegrityError:
+            # The only constraint the checks above cannot rule out is the unique key.
+            existing = self._find_by_key(idempotency_key) if idempotency_key else None
+            if existing is None:
+                raise
+            return existing
+        return stored
+
+    def get(self, sample_id: int) -> Sample | None:
+        """The sample with this id, or None."""
+        with self._sessions() as session:
+            row = session.get(SampleRow, sample_id)
+            return None if row is None else _to_sample(row)
+
+    def list(
+        self,
+        *,
+        label: int | None = None,
+        wrong_only: bool = False,
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> Page:
+        """Up to ``limit`` samples, newest first, with ids below ``before_id`` if given.
+
+        ``label`` keeps one digit; ``wrong_only`` keeps samples whose stored prediction
+        differs from their label.
+        """
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}")
+        query = select(SampleRow).order_by(SampleRow.id.desc()).limit(limit + 1)
+        if label is not None:
+            query = query.where(SampleRow.label == _digit(label, "label"))
+        if wrong_only:
+            query = query.where(
+                SampleRow.predicted.is_not(None), SampleRow.predicted != SampleRow.label
+            )
+        if before_id is not None:
+            query = query.where(SampleRow.id < before_id)
+        with self._sessions() as session:
+            items = [_to_sample(row) for row in session.scalars(query)]
+        if len(items) <= limit:
+            return Page(items=items, next_before_id=None)
+        return Page(items=items[:limit], next_before_id=items[limit - 1].id)
+
+    def stats(self) -> Stats:
+        """Totals, samples per label, and how often the stored prediction was right."""
+        query = select(
+            SampleRow.label,
+            func.count(),
+            func.count(SampleRow.predicted),
+            func.count(case((SampleRow.predicted == SampleRow.label, 1))),
+        ).group_by(SampleRow.label)
+        per_label = dict.fromkeys(DIGITS, 0)
+        with_prediction = prediction_matched = 0
+        with self._sessions() as session:
+            for label, count, predicted, matched in session.execute(query):
+                per_label[label] = count
+                with_prediction += predicted
+                prediction_matched += matched
+        return Stats(
+            total=sum(per_label.values()),
+            per_label=per_label,
+            with_prediction=with_prediction,
+            prediction_matched=prediction_matched,
+        )
+
+    def least_collected_label(self) -> int:
+        """The digit with the fewest samples; the smallest such digit on a tie."""
+        per_label = self.stats().per_label
+        return min(DIGITS, key=lambda digit: (per_label[digit], digit))
+
+    def relabel(self, sample_id: int, label: int) -> Sample | None:
+        """Set the label of one sample; return it updated, or None if there is no such id."""
+        label = _digit(label, "label")
+        with self._sessions.begin() as session:
+            row = session.get(SampleRow, sample_id)
+            if row is None:
+                return None
+            row.label = label
+            session.flush()
+            return _to_sample(row)
+
+    def delete(self, sample_id: int) -> bool:
+        """Delete one sample; False if there was no such id."""
+        with self._sessions.begin() as session:
+            deleted = session.scalar(
+                delete(SampleRow).where(SampleRow.id == sample_id).returning(SampleRow.id)
+            )
+            return deleted is not None
+
+    def iter_all(self, batch_size: int = 1000) -> Iterator[Sample]:
+        """Every sample by ascending id, read ``batch_size`` at a time (one session each)."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        return self._iter_batches(batch_size)
+
+    def _iter_batches(self, batch_size: int) -> Iterator[Sample]:
+        after_id = 0
+        while True:
+            query = (
+                select(SampleRow)
+                .where(SampleRow.id > after_id)
+                .order_by(SampleRow.id)
+                .limit(batch_size)
+            )
+            with self._sessions() as session:
+                batch = [_to_sample(row) for row in session.scalars(query)]
+            yield from batch
+            if len(batch) < batch_size:
+                return
+            after_id = batch[-1].id
+
+    def _find_by_key(self, idempotency_key: str) -> Sample | None:
+        with self._sessions() as session:
+            row = session.scalars(
+                select(SampleRow).where(SampleRow.idempotency_key == idempotency_key)
+            ).one_or_none()
+            return None if row is None else _to_sample(row)
+
+
+def open_store(url: str) -> SampleStore:
+    """Connect to ``url``, upgrade its schema to the newest migration, and return the store.
+
+    Raises ``ValueError`` for a bad URL and ``StoreUnavailableError`` when the database
+    cannot be reached.
+    """
+    engine = create_store_engine(url)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SampleStore(engine)
+
+
+def _new_row(sample: NewSample, idempotency_key: str | None) -> SampleRow:
+    """Check every field of ``sample`` and build the row to insert."""
+    pixels = sample.pixels
+    if not isinstance(pixels, np.ndarray) or pixels.shape != (28, 28) or pixels.dtype != np.uint8:
+        got = f"{pixels.shape} {pixels.dtype}" if isinstance(pixels, np.ndarray) else type(pixels)
+        raise ValueError(f"pixels must be a (28, 28) uint8 array, got {got}")
+    _check_strokes(sample.strokes)
+    return SampleRow(
+        created_at=datetime.now(UTC),
+        label=_digit(sample.label, "label"),
+        pixels=pixels.tobytes(),
+        strokes=sample.strokes,
+        canvas_width=_optional_finite(sample.canvas_width, "canvas_width"),
+        canvas_height=_optional_finite(sample.canvas_height, "canvas_height"),
+        predicted=None if sample.predicted is None else _digit(sample.predicted, "predicted"),
+        probabilities=_probabilities(sample.probabilities),
+        model_version=_short_text(sample.model_version, "model_version", MODEL_VERSION_LENGTH),
+        source=_short_text(sample.source, "source", SOURCE_LENGTH),
+        contributor=_short_text(sample.contributor, "contributor", CONTRIBUTOR_LENGTH),
+        idempotency_key=_short_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_LENGTH),
+    )
+
+
+def _to_sample(row: SampleRow) -> Sample:
+    """The dataclass for a row; ``created_at`` comes back in UTC (SQLite stores it naive)."""
+    created_at = row.created_at
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return Sample(
+        id=row.id,
+        created_at=created_at.astimezone(UTC),
+        label=row.label,
+        pixels=np.frombuffer(row.pixels, dtype=np.uint8).reshape(28, 28),
+        strokes=row.strokes,
+        canvas_width=row.canvas_width,
+        canvas_height=row.canvas_height,
+        predicted=row.predicted,
+        probabilities=row.probabilities,
+        model_version=row.model_version,
+        source=row.source,
+        contributor=row.contributor,
+    )
+
+
+def _check_strokes(strokes: object) -> None:
+    """Refuse strokes that are not a JSON list (NaN and infinity are not JSON either)."""
+    if strokes is None:
+        return
+    if not isinstance(strokes, list):
+        raise ValueError(f"strokes must be a list or None, got {type(strokes).__name__}")
+    try:
+        json.dumps(strokes, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"strokes must be plain JSON: {exc}") from exc
+
+
+def _digit(value: object, name: str) -> int:
+    """``value`` as an int 0..9 (NumPy integers accepted; bools and floats refused)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value not in DIGITS:
+        raise ValueError(f"{name} must be a digit 0..9, got {value!r}")
+    return int(value)
+
+
+def _finite(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def _optional_finite(value: object, name: str) -> float | None:
+    return None if value is None else _finite(value, name)
+
+
+def _probabilities(values: Sequence[float] | None) -> list[float] | None:
+    if values is None:
+        return None
+    if len(values) != len(DIGITS):
+        raise ValueError(f"probabilities must hold 10 numbers, got {len(values)}")
+    return [_finite(value, "each probability") for value in values]
+
+
+def _short_text(value: str | None, name: str, max_length: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text or None, got {type(value).__name__}")
+    if len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+    return value

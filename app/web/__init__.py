@@ -1,0 +1,1 @@
+"""The web layer: FastAPI routes that turn HTTP requests into engine and store calls."""

@@ -1,0 +1,163 @@
+"""Labelled drawings: contribute, list, fetch, export, statistics; relabel and delete (admin)."""
+
+from io import BytesIO
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from PIL import Image
+
+from app.store import NewSample, Sample
+from app.web.deps import Admin, SettingsDep, StoreDep
+from app.web.export import FORMATS, build_export, chunks
+from app.web.inputs import drawing_to_pixels
+from app.web.schemas import Canvas, Relabel, SampleDetail, SampleIn, SampleOut, SamplePage, Stats
+
+router = APIRouter(prefix="/api", tags=["samples"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No sample with that id"}}
+
+
+def _out(request: Request, sample: Sample) -> SampleOut:
+    canvas = None
+    if sample.canvas_width is not None and sample.canvas_height is not None:
+        canvas = Canvas(width=sample.canvas_width, height=sample.canvas_height)
+    return SampleOut(
+        id=sample.id,
+        created_at=sample.created_at,
+        label=sample.label,
+        predicted=sample.predicted,
+        probabilities=sample.probabilities,
+        model=sample.model_version,
+        source=sample.source,
+        canvas=canvas,
+        image_url=str(request.url_for("sample_png", sample_id=sample.id)),
+    )
+
+
+def _found(sample: Sample | None, sample_id: int) -> Sample:
+    if sample is None:
+        raise HTTPException(404, f"no sample with id {sample_id}")
+    return sample
+
+
+@router.post("/samples", status_code=201, response_model=SampleOut)
+def contribute(
+    body: SampleIn,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None, Header(max_length=128, description="Makes retries safe: one sample per key")
+    ] = None,
+) -> SampleOut:
+    """Store a labelled drawing (acknowledged once committed)."""
+    image = drawing_to_pixels(body, settings)
+    sample = store.add(
+        NewSample(
+            label=body.label,
+            pixels=np.rint(image * 255).astype(np.uint8),
+            strokes=body.model_dump()["strokes"],
+            canvas_width=body.canvas.width if body.canvas else None,
+            canvas_height=body.canvas.height if body.canvas else None,
+            predicted=body.predicted,
+            probabilities=body.probabilities,
+            model_version=body.model,
+            source=body.source,
+            contributor=body.contributor,
+        ),
+        idempotency_key=idempotency_key,
+    )
+    response.headers["Location"] = str(request.url_for("get_sample", sample_id=sample.id))
+    return _out(request, sample)
+
+
+@router.get("/samples", response_model=SamplePage)
+def list_samples(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    label: Annotated[int | None, Query(ge=0, le=9)] = None,
+    wrong: Annotated[bool, Query(description="Only samples the live prediction got wrong")] = False,
+    limit: Annotated[int, Query(ge=1)] = 50,
+    before: Annotated[int | None, Query(ge=1, description="Samples older than this id")] = None,
+) -> SamplePage:
+    """Newest first, a page at a time; ``next`` links to the following page."""
+    if limit > settings.max_page_size:
+        raise HTTPException(422, f"expected limit <= {settings.max_page_size}, got {limit}")
+    page = store.list(label=label, wrong_only=wrong, limit=limit, before_id=before)
+    next_url = None
+    if page.next_before_id is not None:
+        next_url = str(request.url.include_query_params(before=page.next_before_id))
+    return SamplePage(items=[_out(request, s) for s in page.items], next=next_url)
+
+
+@router.get("/samples/export")
+async def export(
+    store: StoreDep,
+    format: Annotated[Literal["npz", "idx"], Query(description="npz or idx (zip)")] = "npz",
+) -> StreamingResponse:
+    """Every sample in MNIST's shapes: images (n, 28, 28) uint8 and labels (n,)."""
+    file = await run_in_threadpool(build_export, store, format)
+    name = FORMATS[format][3]
+    return StreamingResponse(
+        chunks(file),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/samples/{sample_id}.png",
+    name="sample_png",
+    responses={**NOT_FOUND, 200: {"content": {"image/png": {}}}},
+)
+def sample_png(sample_id: int, store: StoreDep) -> Response:
+    """The 28x28 image the model saw (white ink on black, as in MNIST)."""
+    sample = _found(store.get(sample_id), sample_id)
+    buffer = _png(sample.pixels)
+    return Response(buffer, media_type="image/png", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("/samples/{sample_id}", response_model=SampleDetail, responses=NOT_FOUND)
+def get_sample(sample_id: int, request: Request, store: StoreDep) -> SampleDetail:
+    """One sample, with its strokes as they were sent."""
+    sample = _found(store.get(sample_id), sample_id)
+    return SampleDetail(**_out(request, sample).model_dump(), strokes=sample.strokes)
+
+
+@router.patch(
+    "/samples/{sample_id}", response_model=SampleOut, responses=NOT_FOUND, dependencies=[Admin]
+)
+def relabel(sample_id: int, body: Relabel, request: Request, store: StoreDep) -> SampleOut:
+    """Change a sample's label (admin)."""
+    return _out(request, _found(store.relabel(sample_id, body.label), sample_id))
+
+
+@router.delete("/samples/{sample_id}", status_code=204, responses=NOT_FOUND, dependencies=[Admin])
+def delete(sample_id: int, store: StoreDep) -> Response:
+    """Delete a sample (admin)."""
+    if not store.delete(sample_id):
+        raise HTTPException(404, f"no sample with id {sample_id}")
+    return Response(status_code=204)
+
+
+@router.get("/stats", response_model=Stats)
+def stats(store: StoreDep) -> Stats:
+    """How many samples per label, and how often the live prediction was right."""
+    s = store.stats()
+    return Stats(
+        total=s.total,
+        per_label={str(label): count for label, count in sorted(s.per_label.items())},
+        with_prediction=s.with_prediction,
+        prediction_matched=s.prediction_matched,
+        prediction_accuracy=s.prediction_matched / s.with_prediction if s.with_prediction else None,
+    )
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    buffer = BytesIO()
+    Image.fromarray(np.asarray(pixels, dtype=np.uint8), mode="L").save(buffer, format="PNG")
+    return buffer.getvalue()

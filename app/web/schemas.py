@@ -1,0 +1,120 @@
+"""Request and response bodies of the JSON API (they are also the OpenAPI schema)."""
+
+from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Digit = Annotated[int, Field(ge=0, le=9, strict=True, description="A digit, 0 to 9.")]
+Probabilities = Annotated[
+    list[Annotated[float, Field(ge=0, le=1)]],
+    Field(min_length=10, max_length=10, description="P(digit) for 0..9, summing to 1."),
+]
+Point = Annotated[
+    list[float],
+    Field(min_length=2, max_length=3, description="[x, y] or [x, y, t]: canvas pixels, t in ms"),
+]
+
+
+class Strict(BaseModel):
+    """Refuses unknown fields and non-finite numbers."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Canvas(Strict):
+    width: float = Field(gt=0, le=10_000, description="Canvas width in CSS pixels.")
+    height: float = Field(gt=0, le=10_000, description="Canvas height in CSS pixels.")
+
+
+class Drawing(Strict):
+    """A digit as strokes on a canvas, or as a 28x28 array already in the MNIST convention."""
+
+    strokes: list[list[Point]] | None = Field(
+        default=None,
+        description="Strokes in drawing order, each a list of points; origin top-left, y down.",
+    )
+    canvas: Canvas | None = Field(default=None, description="The canvas the strokes were on.")
+    pixels: list[list[float]] | None = Field(
+        default=None, description="28 rows of 28 values in [0, 1], 1 = ink, centred like MNIST."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        if (self.strokes is None) == (self.pixels is None):
+            raise ValueError("expected either strokes (with canvas) or pixels, not both or neither")
+        if self.strokes is not None and self.canvas is None:
+            raise ValueError("expected a canvas {width, height} with the strokes")
+        if self.pixels is not None and self.canvas is not None:
+            raise ValueError("expected no canvas with pixels")
+        return self
+
+
+class Prediction(BaseModel):
+    digit: Digit
+    probabilities: Probabilities
+    model: str = Field(description="Version id of the model that made this prediction.")
+    pixels: list[list[float]] = Field(description="The 28x28 image the model saw, 1 = ink.")
+
+
+class BatchRequest(Strict):
+    items: list[Drawing] = Field(min_length=1, description="Drawings, predicted in one pass.")
+
+
+class BatchPrediction(BaseModel):
+    predictions: list[Prediction]
+
+
+class SampleIn(Drawing):
+    """A labelled drawing contributed by a person or a program."""
+
+    label: Digit
+    predicted: Digit | None = Field(default=None, description="The prediction shown, if any.")
+    probabilities: Probabilities | None = None
+    model: str | None = Field(default=None, max_length=64, description="Its model version.")
+    source: str | None = Field(
+        default=None, max_length=32, pattern=r"^[a-z0-9_-]+$", description='e.g. "draw".'
+    )
+    contributor: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="An anonymous random id of the contributing browser; never shown back.",
+    )
+
+
+class SampleOut(BaseModel):
+    """A stored sample, as the public sees it (no contributor id)."""
+
+    id: int
+    created_at: datetime
+    label: Digit
+    predicted: Digit | None
+    probabilities: list[float] | None
+    model: str | None
+    source: str | None
+    canvas: Canvas | None
+    image_url: str = Field(description="The 28x28 image the model saw, as a PNG.")
+
+
+class SampleDetail(SampleOut):
+    strokes: list[list[list[float]]] | None = Field(description="The strokes as they were sent.")
+
+
+class SamplePage(BaseModel):
+    items: list[SampleOut]
+    next: str | None = Field(description="URL of the next (older) page, or null at the end.")
+
+
+class Relabel(Strict):
+    label: Digit
+
+
+class Stats(BaseModel):
+    total: int
+    per_label: dict[str, int] = Field(description='Samples per label, "0" to "9".')
+    with_prediction: int = Field(description="Samples sent with the live prediction shown.")
+    prediction_matched: int = Field(description="Of those, how many had it right.")
+    prediction_accuracy: float | None = Field(
+        description="prediction_matched / with_prediction (null when there are none)."
+    )

@@ -1,0 +1,148 @@
+"""Fixtures for the browser tests: the real server and a real headless Chromium.
+
+``live_server`` starts ``digitpad serve`` in a subprocess with a temporary SQLite
+database, for the whole session. ``browser`` is Debian's Chromium (/usr/bin/chromium)
+through Playwright: missing, the tests are skipped, or fail when ``CI`` is "true".
+``pages.open(device, path)`` opens fresh pages, and ``desktop`` and ``phone`` are the
+drawing page on each (1280x800; 390x844 with touch at 3x); a test fails if a page
+raised a JavaScript error or logged one (a CSP violation, a failed request).
+
+Set ``SCREENSHOTS_DIR`` (e.g. docs/screenshots) to keep the layout tests' screenshots.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from app.config import PROJECT_ROOT
+from tests.browser.drawing import Pages
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 30.0  # seconds for the server to answer /healthz
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a real digitpad server with an empty temporary database."""
+    folder = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = {**os.environ, "DIGITPAD_DATABASE_URL": f"sqlite:///{folder / 'digitpad.db'}"}
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
+    log_path = folder / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(process, url, log_path)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the server exited with {process.returncode} before answering:\n"
+                f"{log_path.read_text()}"
+            )
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the server did not answer {url}/healthz within {START_TIMEOUT:.0f} s:\n"
+                f"{log_path.read_text()}"
+            )
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, shared by the session."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; CI needs it: apt-get install chromium")
+        pytest.skip("Chromium not installed: apt-get install chromium")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def pages(browser: Browser, live_server: str) -> Iterator[Pages]:
+    """Open pages with ``pages.open(device, path)``; the test fails afterwards if a page
+    raised a JavaScript error or logged an error (a CSP violation, a failed request)."""
+    opened = Pages(browser, live_server)
+    yield opened
+    errors = opened.close()
+    assert not errors, "errors in the page:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def desktop(pages: Pages) -> Page:
+    """The drawing page in a 1280x800 desktop window."""
+    return pages.open("desktop")
+
+
+@pytest.fixture
+def phone(pages: Pages) -> Page:
+    """The drawing page on a 390x844 touch phone with a 3x screen."""
+    return pages.open("phone")
+
+
+@pytest.fixture
+def api(live_server: str) -> Iterator[httpx.Client]:
+    """An HTTP client for the live server's API."""
+    with httpx.Client(base_url=live_server, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: SCREENSHOTS_DIR if set (created), else a temporary folder."""
+    value = os.environ.get("SCREENSHOTS_DIR")
+    folder = Path(value) if value else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

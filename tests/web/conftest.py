@@ -1,0 +1,53 @@
+"""An app from the factory, on a temporary SQLite file, driven in-process."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.web.app import create_app
+
+ADMIN_TOKEN = "test-admin-token"
+
+
+def seven() -> list[list[list[float]]]:
+    """A 7 with a crossbar on a 280x280 canvas: three strokes."""
+    return [
+        [[60.0 + 7 * i, 50.0] for i in range(21)],
+        [[200.0 - 4 * i, 50.0 + 9 * i] for i in range(21)],
+        [[110.0 + 4 * i, 140.0] for i in range(16)],
+    ]
+
+
+def one() -> list[list[list[float]]]:
+    """A plain vertical stroke: a 1."""
+    return [[[140.0, 40.0 + 10 * i] for i in range(21)]]
+
+
+def strokes_body(strokes: list[list[list[float]]], **extra: object) -> dict[str, object]:
+    return {"strokes": strokes, "canvas": {"width": 280, "height": 280}, **extra}
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": f"sqlite:///{tmp_path / 'samples.db'}",
+        "admin_token": ADMIN_TOKEN,
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
