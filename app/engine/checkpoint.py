@@ -1,5 +1,7 @@
 """Saving and loading a network: weights in ``.npz``, a JSON model card beside it.
 
+``to_bytes`` / ``from_bytes`` do the same for weights kept elsewhere (in the database).
+
 ``NAME.npz`` holds arrays ``W0, b0, W1, b1, ...`` (float32) and is read with
 ``allow_pickle=False``, so a model file cannot run code. ``NAME.json`` is the model card:
 architecture, activation, version id, date, training data and command, metrics. Both are
@@ -51,8 +53,8 @@ def card_path(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
-def save(network: MLP, path: Path, card: dict[str, Any]) -> dict[str, Any]:
-    """Write ``path`` (.npz) and its card; return the card as written.
+def to_bytes(network: MLP, card: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """The .npz bytes of ``network`` and its full card.
 
     The card is ``card`` plus the fields the loader checks: format, architecture,
     activation, parameter count, digest, a version id and the date (kept if given).
@@ -73,43 +75,61 @@ def save(network: MLP, path: Path, card: dict[str, Any]) -> dict[str, Any]:
         arrays[f"W{l}"], arrays[f"b{l}"] = W.astype(np.float32), b.astype(np.float32)
     buffer = BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue(), full
+
+
+def save(network: MLP, path: Path, card: dict[str, Any]) -> dict[str, Any]:
+    """Write ``path`` (.npz) and its card beside it; return the card as written."""
+    weights, full = to_bytes(network, card)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(path, buffer.getvalue())
+    write_bytes_atomic(path, weights)
     write_bytes_atomic(card_path(path), (json.dumps(full, indent=2) + "\n").encode())
     return full
 
 
 def load(path: Path) -> Checkpoint:
-    """Read a network and its card, refusing anything inconsistent (ModelFileError)."""
+    """Read a network and its card from files, refusing anything inconsistent."""
     try:
         card = json.loads(card_path(path).read_text())
     except FileNotFoundError:
         raise ModelFileError(f"{card_path(path)}: model card not found") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ModelFileError(f"{card_path(path)}: expected a JSON model card, got {e}") from None
+    try:
+        weights = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: weights file not found") from None
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read the weights: {e}") from None
+    return from_bytes(weights, card, source=str(path))
+
+
+def from_bytes(data: bytes, card: object, *, source: str) -> Checkpoint:
+    """A network from .npz bytes and its card, refusing anything inconsistent.
+
+    ``source`` names where they came from, in error messages. Raises ModelFileError when
+    the card is not a digitpad card, the arrays are not the ones it describes (names,
+    shapes, float32, finite), or their digest differs from the card's.
+    """
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         found = card.get("format") if isinstance(card, dict) else type(card).__name__
-        raise ModelFileError(f"{card_path(path)}: expected format {FORMAT!r}, got {found!r}")
+        raise ModelFileError(f"{source}: expected a card of format {FORMAT!r}, got {found!r}")
     try:
         sizes = [int(s) for s in card["architecture"]["sizes"]]
         activation = str(card["architecture"]["activation"])
         expected_digest = str(card["weights_sha256"])
     except (KeyError, TypeError, ValueError) as e:
-        raise ModelFileError(f"{card_path(path)}: card lacks a valid field {e}") from None
-
+        raise ModelFileError(f"{source}: card lacks a valid field {e}") from None
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with np.load(BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: weights file not found") from None
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
-        raise ModelFileError(f"{path}: expected an .npz file of arrays, got {e}") from None
-
+        raise ModelFileError(f"{source}: expected an .npz file of arrays, got {e}") from None
     n_layers = len(sizes) - 1
     expected_names = {f"{k}{l}" for l in range(n_layers) for k in "Wb"}
     if set(arrays) != expected_names:
         raise ModelFileError(
-            f"{path}: expected arrays {sorted(expected_names)} for sizes {sizes}, "
+            f"{source}: expected arrays {sorted(expected_names)} for sizes {sizes}, "
             f"got {sorted(arrays)}"
         )
     weights, biases = [], []
@@ -117,19 +137,19 @@ def load(path: Path) -> Checkpoint:
         W, b = arrays[f"W{l}"], arrays[f"b{l}"]
         if W.shape != (sizes[l], sizes[l + 1]) or b.shape != (sizes[l + 1],):
             raise ModelFileError(
-                f"{path}: layer {l}: expected W {(sizes[l], sizes[l + 1])} and "
+                f"{source}: layer {l}: expected W {(sizes[l], sizes[l + 1])} and "
                 f"b {(sizes[l + 1],)} from the card, got W {W.shape} and b {b.shape}"
             )
         if W.dtype != np.float32 or b.dtype != np.float32:
-            raise ModelFileError(f"{path}: layer {l}: expected float32, got {W.dtype}, {b.dtype}")
+            raise ModelFileError(f"{source}: layer {l}: expected float32, got {W.dtype}, {b.dtype}")
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ModelFileError(f"{path}: layer {l}: weights are not all finite")
+            raise ModelFileError(f"{source}: layer {l}: weights are not all finite")
         weights.append(W)
         biases.append(b)
     network = MLP(weights, biases, activation)
     if weights_digest(network) != expected_digest:
         raise ModelFileError(
-            f"{path}: expected weights with SHA-256 {expected_digest[:12]}… from the card, "
+            f"{source}: expected weights with SHA-256 {expected_digest[:12]}… from the card, "
             f"got {weights_digest(network)[:12]}…"
         )
     return Checkpoint(network, card)

@@ -73,7 +73,9 @@ def test_refuses_garbage_and_missing_files(saved: tuple[MLP, Path], tmp_path: Pa
     with pytest.raises(ModelFileError, match="expected a JSON model card"):
         checkpoint.load(path)
     path.with_suffix(".json").write_text('{"format": "other"}')
-    with pytest.raises(ModelFileError, match="expected format 'digitpad-mlp/1', got 'other'"):
+    with pytest.raises(
+        ModelFileError, match="expected a card of format 'digitpad-mlp/1', got 'other'"
+    ):
         checkpoint.load(path)
 
 
@@ -82,3 +84,21 @@ def test_pickled_object_arrays_are_refused(saved: tuple[MLP, Path]) -> None:
     np.savez(path, W0=np.array([object()], dtype=object))
     with pytest.raises(ModelFileError):
         checkpoint.load(path)
+
+
+def test_bytes_round_trip_and_refusals() -> None:
+    net = MLP.initialise((12, 5, 10), "relu", np.random.default_rng(4))
+    data, card = checkpoint.to_bytes(net, {"parent": "p1"})
+    loaded = checkpoint.from_bytes(data, card, source="db:v1")
+    assert loaded.version == card["version"] and loaded.card["parent"] == "p1"
+    for p, q in zip(net.parameters(), loaded.network.parameters(), strict=True):
+        np.testing.assert_array_equal(p, q)
+    other, _ = checkpoint.to_bytes(
+        MLP.initialise((12, 5, 10), "relu", np.random.default_rng(5)), {}
+    )
+    with pytest.raises(ModelFileError, match="db:v1: expected weights with SHA-256"):
+        checkpoint.from_bytes(other, card, source="db:v1")
+    with pytest.raises(ModelFileError, match=r"db:v1: expected an \.npz file"):
+        checkpoint.from_bytes(b"junk", card, source="db:v1")
+    with pytest.raises(ModelFileError, match="expected a card of format"):
+        checkpoint.from_bytes(data, ["not", "a", "card"], source="db:v1")
