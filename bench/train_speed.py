@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from app.cli import load_mnist_from_settings
+from app.data import load_mnist_from_settings
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
 from app.engine.train import TrainConfig, train
