@@ -65,6 +65,26 @@ class Settings(BaseSettings):
     )
     max_batch: int = Field(default=256, ge=1, description="Most items in one /predict/batch.")
     max_page_size: int = Field(default=200, ge=1, description="Most samples in one page.")
+    model_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often each server worker checks which model "
+        "version is active, and switches to it.",
+    )
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as DIGITPAD_* variables, for a child process to read back."""
+        env = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            elif isinstance(value, list):
+                value = ",".join(value)
+            env[f"DIGITPAD_{name.upper()}"] = str(value)
+        return env
 
     @field_validator("mnist_mirrors", mode="before")
     @classmethod

@@ -30,3 +30,15 @@ def test_get_settings_reads_once_until_cleared(monkeypatch: pytest.MonkeyPatch) 
     get_settings.cache_clear()
     assert get_settings().cache_dir == Path("/elsewhere")
     get_settings.cache_clear()
+
+
+def test_to_env_round_trips_through_a_child_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DIGITPAD_MNIST_DIR", raising=False)
+    settings = Settings(  # type: ignore[call-arg]
+        admin_token="s3cret", mnist_mirrors=["http://a.test/", "http://b.test/"], max_batch=7
+    )
+    env = settings.to_env()
+    assert env["DIGITPAD_ADMIN_TOKEN"] == "s3cret" and "DIGITPAD_MNIST_DIR" not in env
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Settings() == settings

@@ -1,13 +1,22 @@
 """Storage of labelled drawings: SQLAlchemy 2 and Alembic, SQLite or PostgreSQL.
 
 The store owns all SQL. Open it with ``open_store(url)``; everything it returns is a plain
-dataclass. See ``samples.py`` for the repository and ``db.py`` for engines and migrations.
+dataclass. See ``samples.py`` for the samples, ``versions.py`` for the model registry,
+``jobs.py`` for background jobs, and ``db.py`` for engines and migrations. The registry and
+the job store share the sample store's engine: ``ModelRegistry(store.engine)``.
 """
 
 from app.store.db import StoreUnavailableError
+from app.store.jobs import Job, JobRunning, JobStore
 from app.store.samples import NewSample, Page, Sample, SampleStore, Stats, open_store
+from app.store.versions import ModelRegistry, ModelVersion
 
 __all__ = [
+    "Job",
+    "JobRunning",
+    "JobStore",
+    "ModelRegistry",
+    "ModelVersion",
     "NewSample",
     "Page",
     "Sample",

@@ -1,11 +1,15 @@
 """The database schema, as SQLAlchemy 2 declarative models.
 
-One table, ``samples``: one row per labelled drawing. The Alembic migrations in
+``samples``: one row per labelled drawing. ``model_versions``: immutable trained models, with
+the single-row ``active_model`` pointer and the append-only ``model_activations`` log.
+``jobs``: background jobs such as fine-tuning. The Alembic migrations in
 ``app/store/migrations/versions`` create the same schema by hand; a test compares the two.
 Constraint and index names are spelled out so that the migrations can use the same ones.
+Two helpers for the repositories: :func:`as_utc` and :func:`check_json_object`.
 """
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -14,12 +18,14 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Float,
+    ForeignKey,
     Identity,
     Index,
     Integer,
     LargeBinary,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -30,6 +36,37 @@ MODEL_VERSION_LENGTH = 64
 SOURCE_LENGTH = 32
 CONTRIBUTOR_LENGTH = 64
 IDEMPOTENCY_KEY_LENGTH = 128
+JOB_KIND_LENGTH = 32
+JOB_STATUS_LENGTH = 16
+JOB_STATUSES = ("running", "succeeded", "failed")
+ACTIVE_MODEL_ID = 1
+"""The primary key of the one row of ``active_model``."""
+RUNNING_SLOT = 1
+"""``jobs.running_slot`` of the running job (NULL for the others); it is unique."""
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` as timezone-aware UTC; SQLite hands ``DateTime`` columns back naive (in UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def check_json_object(value: object, name: str) -> dict[str, Any]:
+    """``value`` if it is a dict of plain JSON (no NaN or infinity), else ``ValueError``."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a dict, got {type(value).__name__}")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be plain JSON: {exc}") from exc
+    return value
+
+
+def _big_id() -> Mapped[int]:
+    """An auto-increment primary key: BIGINT identity on PostgreSQL, INTEGER on SQLite."""
+    # On SQLite only INTEGER PRIMARY KEY auto-increments.
+    return mapped_column(BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True)
 
 
 class Base(DeclarativeBase):
@@ -51,10 +88,7 @@ class SampleRow(Base):
         Index("ix_samples_contributor", "contributor"),
     )
 
-    # BIGINT identity on PostgreSQL; on SQLite only INTEGER PRIMARY KEY auto-increments.
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True
-    )
+    id: Mapped[int] = _big_id()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     label: Mapped[int] = mapped_column(SmallInteger)
     pixels: Mapped[bytes] = mapped_column(LargeBinary)
@@ -68,3 +102,80 @@ class SampleRow(Base):
     source: Mapped[str | None] = mapped_column(String(SOURCE_LENGTH))
     contributor: Mapped[str | None] = mapped_column(String(CONTRIBUTOR_LENGTH))
     idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH))
+
+
+class ModelVersionRow(Base):
+    """One trained model, never changed once stored: its card and its ``.npz`` weights."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (Index("ix_model_versions_created_at", "created_at", "version"),)
+
+    version: Mapped[str] = mapped_column(String(MODEL_VERSION_LENGTH), primary_key=True)
+    parent: Mapped[str | None] = mapped_column(
+        String(MODEL_VERSION_LENGTH),
+        ForeignKey("model_versions.version", name="fk_model_versions_parent"),
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Up to a few MB: loaded only when asked for.
+    weights: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class ActiveModelRow(Base):
+    """The single row naming the model every server process should use."""
+
+    __tablename__ = "active_model"
+    __table_args__ = (
+        CheckConstraint(f"id = {ACTIVE_MODEL_ID}", name="ck_active_model_single_row"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[str] = mapped_column(
+        String(MODEL_VERSION_LENGTH),
+        ForeignKey("model_versions.version", name="fk_active_model_version"),
+    )
+    activated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ModelActivationRow(Base):
+    """One activation (or rollback) of a model version; rows are only ever appended."""
+
+    __tablename__ = "model_activations"
+
+    id: Mapped[int] = _big_id()
+    version: Mapped[str] = mapped_column(
+        String(MODEL_VERSION_LENGTH),
+        ForeignKey("model_versions.version", name="fk_model_activations_version"),
+    )
+    activated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class JobRow(Base):
+    """One background job; the unique ``running_slot`` lets only one run at a time."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{status}'" for status in JOB_STATUSES)),
+            name="ck_jobs_status",
+        ),
+        # IS NOT NULL: a NULL slot would make "running_slot = 1" NULL, which a CHECK lets pass.
+        CheckConstraint(
+            "(status = 'running' AND running_slot IS NOT NULL "
+            f"AND running_slot = {RUNNING_SLOT}) "
+            "OR (status <> 'running' AND running_slot IS NULL)",
+            name="ck_jobs_running_slot",
+        ),
+        UniqueConstraint("running_slot", name="uq_jobs_running_slot"),
+    )
+
+    id: Mapped[int] = _big_id()
+    kind: Mapped[str] = mapped_column(String(JOB_KIND_LENGTH))
+    status: Mapped[str] = mapped_column(String(JOB_STATUS_LENGTH))
+    running_slot: Mapped[int | None] = mapped_column(SmallInteger)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    progress: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,7 +1,7 @@
 """Request and response bodies of the JSON API (they are also the OpenAPI schema)."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -118,3 +118,33 @@ class Stats(BaseModel):
     prediction_accuracy: float | None = Field(
         description="prediction_matched / with_prediction (null when there are none)."
     )
+
+
+class ModelVersionOut(BaseModel):
+    version: str
+    parent: str | None
+    created_at: datetime
+    active: bool
+    card: dict[str, Any] = Field(description="The model card: architecture, metrics, training.")
+
+
+class ModelList(BaseModel):
+    active: str | None
+    versions: list[ModelVersionOut] = Field(description="Newest first.")
+
+
+class FinetuneRequest(Strict):
+    epochs: int = Field(default=3, ge=1, le=50)
+    force: bool = Field(default=False, description="Activate even if not better.")
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    status: str = Field(description='"running", "succeeded" or "failed".')
+    params: dict[str, Any]
+    progress: dict[str, Any] = Field(description="stage, epoch, epochs, loss while running.")
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime

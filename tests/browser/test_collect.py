@@ -8,14 +8,12 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from tests.browser.drawing import (
-    DIGITS,
-    ONE,
-    SEVEN,
     Pages,
     draw_with_mouse,
     draw_with_touch,
     painted_pixels,
 )
+from tests.shapes import DIGITS, ONE, SEVEN
 
 pytestmark = pytest.mark.browser
 

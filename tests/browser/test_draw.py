@@ -8,10 +8,6 @@ import pytest
 from playwright.sync_api import Locator, Page, Request, Response, Route, expect
 
 from tests.browser.drawing import (
-    DIGITS,
-    FOUR,
-    ONE,
-    SEVEN,
     Pages,
     bright_pixels,
     draw_with_mouse,
@@ -19,6 +15,7 @@ from tests.browser.drawing import (
     painted_pixels,
     percent,
 )
+from tests.shapes import DIGITS, FOUR, ONE, SEVEN
 
 pytestmark = pytest.mark.browser
 

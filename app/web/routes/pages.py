@@ -31,3 +31,9 @@ def index(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLRespo
 def collect(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
     """Draw the digit asked for: fast, balanced contributions."""
     return _page("collect.html", request, model, settings)
+
+
+@router.get("/model", response_class=HTMLResponse)
+def model_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
+    """The active model version, its history, and fine-tuning (admin)."""
+    return _page("model.html", request, model, settings)

@@ -1,0 +1,178 @@
+"""One fine-tuning run, as the CLI and the admin job both start it.
+
+Reads the settings, the active model version (registry) and the contributed drawings
+(store), re-renders each drawing from its stored strokes with today's preprocessing,
+calls the engine's fine-tuning pieces, and records the new immutable version with its
+card; it becomes the active one only if ``decide`` says so (or with ``force``).
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.config import Settings
+from app.data import load_mnist_from_settings
+from app.engine import checkpoint
+from app.engine.errors import ConfigError
+from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
+from app.engine.metrics import evaluate
+from app.engine.mnist import to_inputs
+from app.engine.network import MLP
+from app.engine.preprocess import strokes_to_pixels
+from app.engine.train import EpochStats, train
+from app.store import ModelRegistry, Sample, SampleStore
+
+MIN_SAMPLES = 10  # fewer contributed drawings than this is not worth a new version
+
+
+@dataclass(frozen=True)
+class FinetuneOptions:
+    """The knobs of one run (the CLI's options and the admin request's body)."""
+
+    epochs: int = 3
+    mix: float = 0.25  # share of contributed drawings in the training set
+    mnist_per_epoch: int = 20_000  # MNIST training images mixed in
+    holdout: float = 0.25  # share of contributors held out to judge the result
+    seed: int = 0
+    force: bool = False  # activate even if not better
+    dry_run: bool = False  # train and report, record nothing
+    mnist_dir: Path | None = None
+
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+def render(sample: Sample) -> NDArray[np.float32]:
+    """The network's input for a stored sample: its strokes drawn again with today's
+    preprocessing, or its stored pixels when it came without strokes. (784,) in [0, 1]."""
+    if sample.strokes and sample.canvas_width and sample.canvas_height:
+        image = strokes_to_pixels(sample.strokes, sample.canvas_width, sample.canvas_height)
+    else:
+        image = np.divide(sample.pixels, 255, dtype=np.float32)
+    return image.reshape(-1)
+
+
+def run_finetune(
+    settings: Settings,
+    store: SampleStore,
+    registry: ModelRegistry,
+    options: FinetuneOptions,
+    *,
+    command: str,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Fine-tune the active version on the contributions; return the summary (before,
+    after, decision, new version) that the CLI prints and the admin job stores."""
+    report = progress or (lambda _: None)
+    started = time.perf_counter()
+    parent = registry.active()
+    weights = registry.weights(parent) if parent else None
+    version = registry.get(parent) if parent else None
+    if parent is None or weights is None or version is None:
+        raise ConfigError("expected an active model version in the database, got none")
+    model = checkpoint.from_bytes(weights, version.card, source=f"version {parent}")
+
+    report({"stage": "reading contributed drawings"})
+    samples = list(store.iter_all())
+    if len(samples) < MIN_SAMPLES:
+        raise ConfigError(
+            f"expected at least {MIN_SAMPLES} contributed drawings, got {len(samples)}"
+        )
+    images = np.stack([render(s) for s in samples])
+    labels = np.array([s.label for s in samples], dtype=np.int64)
+    rng = np.random.default_rng(options.seed)
+    train_idx, test_idx = split_by_contributor(
+        [s.contributor for s in samples], options.holdout, rng
+    )
+
+    report({"stage": "loading MNIST"})
+    mnist = load_mnist_from_settings(options.mnist_dir)
+    mnist_X, mnist_y = to_inputs(mnist.train.images), mnist.train.labels.astype(np.int64)
+    test_X, test_y = to_inputs(mnist.test.images), mnist.test.labels.astype(np.int64)
+
+    def scores(network: MLP) -> dict[str, Any]:
+        held_out = (
+            evaluate(network, images[test_idx], labels[test_idx]).to_dict()
+            if len(test_idx)
+            else None
+        )
+        return {"mnist_test": evaluate(network, test_X, test_y).to_dict(), "contrib_test": held_out}
+
+    before = scores(model.network)
+    X, y = mix(
+        mnist_X,
+        mnist_y,
+        images[train_idx],
+        labels[train_idx],
+        share=options.mix,
+        mnist_count=options.mnist_per_epoch,
+        rng=rng,
+    )
+    config = finetune_config(model.network, epochs=options.epochs, seed=options.seed)
+
+    def on_epoch(stats: EpochStats) -> None:
+        report(
+            {
+                "stage": "training",
+                "epoch": stats.epoch,
+                "epochs": options.epochs,
+                "loss": round(stats.loss, 5),
+                "train_accuracy": round(stats.train_accuracy, 5),
+            }
+        )
+
+    report({"stage": "training", "epoch": 0, "epochs": options.epochs})
+    result = train(config, X, y, init=model.network, on_epoch=on_epoch)
+    after = scores(result.network)
+    decision = decide(_accuracies(before), _accuracies(after), force=options.force)
+
+    summary: dict[str, Any] = {
+        "parent": parent,
+        "samples": {"total": len(samples), "train": len(train_idx), "held_out": len(test_idx)},
+        "before": _accuracies(before),
+        "after": _accuracies(after),
+        "decision": "forced"
+        if options.force
+        else ("activated" if decision.activate else "kept previous"),
+        "reason": decision.reason,
+        "version": None,
+        "active": parent,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    if options.dry_run:
+        summary["decision"] = "dry run: " + summary["decision"]
+        return summary
+    card = {
+        "parent": parent,
+        "metrics": {k: v for k, v in after.items() if v is not None},
+        "finetune": {
+            **{k: summary[k] for k in ("before", "after", "decision", "reason")},
+            "samples": len(samples),
+            "per_label": np.bincount(labels[train_idx], minlength=10).tolist(),
+            "options": {
+                k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()
+            },
+        },
+        "training": {
+            "command": command,
+            "config": config.to_dict(),
+            "seconds": round(result.seconds, 2),
+            "history": [vars(s) for s in result.history],
+        },
+    }
+    data, full = checkpoint.to_bytes(result.network, card)
+    registry.add(version=full["version"], parent=parent, card=full, weights=data)
+    summary["version"] = full["version"]
+    if decision.activate:
+        registry.activate(full["version"])
+        summary["active"] = full["version"]
+    return summary
+
+
+def _accuracies(scores: dict[str, Any]) -> dict[str, float | None]:
+    return {k: (v["accuracy"] if v is not None else None) for k, v in scores.items()}

@@ -1,0 +1,460 @@
+/**
+ * model.js: the model page. The active version and the history of versions
+ * (GET /api/models); with an admin token (kept in sessionStorage), a fine-tune
+ * (POST /api/admin/finetune, then GET /api/admin/jobs/{id} every second) and a
+ * rollback to any version (POST /api/models/{version}/activate).
+ */
+
+import { ApiError, api, formatCount, showError, showSaved } from "./common.js";
+
+const TOKEN_KEY = "digitpad.admin-token";
+const JOB_KEY = "digitpad.model.job"; // the job this tab follows, to resume after a reload
+const POLL_MS = 1000;
+
+const $ = (selector) => document.querySelector(selector);
+const testid = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+const current = $(".current");
+const activeVersion = testid("active-version");
+const field = (name) => current.querySelector(`[data-field="${name}"]`);
+const history = $(".history");
+const rows = testid("versions").querySelector("tbody");
+const form = testid("admin-form");
+const tokenInput = testid("admin-token");
+const epochsInput = testid("epochs");
+const startButton = testid("start-finetune");
+const job = testid("job-status");
+const jobBadge = job.querySelector(".job-badge");
+const jobTitle = job.querySelector(".job-title");
+const meter = job.querySelector(".meter");
+const jobDetail = job.querySelector(".job-detail");
+const jobResult = job.querySelector(".job-result");
+
+let versions = []; // the last GET /api/models, newest first
+let polling = 0; // the timer of the next job poll
+let activating = false;
+
+// --- formatting -------------------------------------------------------------------------
+
+const percentFormat = new Intl.NumberFormat(undefined, {
+  style: "percent",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+const isNumber = (x) => typeof x === "number" && Number.isFinite(x);
+
+/** An accuracy (0..1) as "99.07%", or "–" when there is none. */
+const percent = (x) => (isNumber(x) ? percentFormat.format(x) : "–");
+
+/** The change from `before` to `after` (0..1) in percentage points: "+1.20 pts". */
+function points(before, after) {
+  const d = (after - before) * 100;
+  const sign = d > 0.005 ? "+" : d < -0.005 ? "−" : "±";
+  return `${sign}${Math.abs(d).toFixed(2)} pts`;
+}
+
+function formatDate(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "–" : dateFormat.format(date);
+}
+
+/** A card's accuracy on `set` ("mnist_test", "contrib_test"), or undefined. */
+const accuracy = (card, set) => card?.metrics?.[set]?.accuracy;
+
+const architecture = (card) => {
+  const sizes = card?.architecture?.sizes;
+  return Array.isArray(sizes) && sizes.length ? sizes.join(" → ") : "–";
+};
+
+/** An element `tag` with `className` and text or child nodes. */
+function el(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+const DECISIONS = {
+  activated: ["Activated", "chip-ok", "It beat its parent, so it went live."],
+  "kept previous": ["Kept previous", "chip-muted", "It did not beat its parent, so the parent stayed live."],
+  forced: ["Forced", "chip-warn", "Activated on request, whatever the scores."],
+};
+
+/** A fine-tune's decision as a chip; its title says why (the card's reason if given). */
+function decisionChip(decision, reason) {
+  if (!decision) return null;
+  const [text, kind, title] = DECISIONS[decision] || [decision, "chip-muted", ""];
+  const chip = el("span", `chip ${kind}`, text);
+  if (reason || title) chip.title = reason || title;
+  return chip;
+}
+
+/** A table cell with an accuracy, or a faint dash. */
+const accuracyCell = (x) => el("td", "num", isNumber(x) ? percent(x) : el("span", "faint", "–"));
+
+// --- the active version and the history -------------------------------------------------
+
+function showCurrent(entry) {
+  const card = entry?.card || {};
+  const mnist = accuracy(card, "mnist_test");
+  const contrib = accuracy(card, "contrib_test");
+  field("mnist").textContent = percent(mnist);
+  field("contrib").textContent = isNumber(contrib) ? percent(contrib) : "not measured yet";
+  field("contrib").classList.toggle("is-missing", !isNumber(contrib));
+  field("arch").textContent = architecture(card);
+  field("created").textContent = formatDate(entry?.created_at || card.created);
+  const origin = field("origin");
+  origin.replaceChildren();
+  if (entry?.parent) {
+    const samples = card.finetune?.samples;
+    origin.append(
+      "Fine-tuned from ",
+      el("code", null, entry.parent),
+      isNumber(samples) ? ` on ${formatCount(samples)} contributed ${samples === 1 ? "drawing" : "drawings"}` : "",
+    );
+  } else if (entry) {
+    origin.append("Trained from scratch on MNIST");
+  }
+  const command = field("command");
+  command.hidden = !card.training?.command;
+  if (card.training?.command) command.replaceChildren(el("code", null, card.training.command));
+}
+
+/** "99.07% → 99.10% +0.03 pts" for a fine-tune's score on one test set. */
+function beforeAfter(label, before, after) {
+  if (!isNumber(before) || !isNumber(after)) return null;
+  const d = after - before;
+  const trend = d > 0.00005 ? "is-up" : d < -0.00005 ? "is-down" : "is-flat";
+  return el(
+    "span",
+    "ba",
+    el("span", "ba-label", label),
+    el("span", "ba-values", `${percent(before)} → ${percent(after)}`),
+    el("span", `ba-delta ${trend}`, points(before, after)),
+  );
+}
+
+function versionRow(entry, token) {
+  const card = entry.card || {};
+  const ft = card.finetune;
+  const row = el("tr");
+  row.dataset.version = entry.version;
+  row.classList.toggle("is-active", Boolean(entry.active));
+
+  const origin = entry.parent
+    ? el("span", "row-origin", "from ", el("code", null, entry.parent))
+    : el("span", "row-origin", "trained from scratch");
+  row.append(
+    el("th", "row-version", el("code", null, entry.version), origin),
+    el("td", "row-date", formatDate(entry.created_at || card.created)),
+    accuracyCell(accuracy(card, "mnist_test")),
+    accuracyCell(accuracy(card, "contrib_test")),
+  );
+  row.firstChild.scope = "row";
+
+  const change = el("td", "row-change");
+  if (ft) {
+    change.append(
+      beforeAfter("MNIST", ft.before?.mnist_test, ft.after?.mnist_test),
+      beforeAfter("Yours", ft.before?.contrib_test, ft.after?.contrib_test),
+    );
+    if (isNumber(ft.samples)) {
+      change.append(el("span", "ba-samples", `${formatCount(ft.samples)} ${ft.samples === 1 ? "drawing" : "drawings"}`));
+    }
+  } else {
+    change.append(el("span", "faint", "–"));
+  }
+  row.append(change, el("td", null, decisionChip(ft?.decision, ft?.reason) || el("span", "faint", "–")));
+
+  const status = el("td", "row-status");
+  if (entry.active) {
+    status.append(el("span", "chip chip-active", "Active"));
+  } else {
+    const button = el("button", "btn btn-small", "Activate");
+    button.type = "button";
+    button.dataset.testid = `activate-${entry.version}`;
+    button.title = `Make ${entry.version} the live model`;
+    button.hidden = !token;
+    button.disabled = activating;
+    button.addEventListener("click", () => activate(entry.version));
+    status.append(button);
+  }
+  row.append(status);
+  return row;
+}
+
+function showVersions() {
+  const token = readToken();
+  if (!versions.length) {
+    rows.replaceChildren(el("tr", "versions-empty", el("td", null, "No versions yet.")));
+    rows.querySelector("td").colSpan = 7;
+    return;
+  }
+  rows.replaceChildren(...versions.map((entry) => versionRow(entry, token)));
+}
+
+async function refresh() {
+  try {
+    const data = await api("/api/models");
+    versions = Array.isArray(data.versions) ? data.versions : [];
+    const active = versions.find((v) => v.active) || versions.find((v) => v.version === data.active);
+    activeVersion.textContent = data.active || active?.version || activeVersion.textContent;
+    showCurrent(active);
+    showVersions();
+  } catch (error) {
+    rows.replaceChildren(el("tr", "versions-empty", el("td", null, `Can't load the versions: ${error.message}`)));
+    rows.querySelector("td").colSpan = 7;
+    showError(error.message);
+  } finally {
+    current.setAttribute("aria-busy", "false");
+    history.setAttribute("aria-busy", "false");
+  }
+}
+
+// --- admin: the token, fine-tunes, rollback ---------------------------------------------
+
+function readToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || "";
+  } catch {
+    return tokenInput.value.trim();
+  }
+}
+
+function storeToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage blocked: the field still holds the token for this page
+  }
+}
+
+/**
+ * An admin request: like api() with the Bearer token, but the error keeps the server's
+ * JSON as `data` (a 409 names the running job).
+ */
+async function adminApi(path, body) {
+  const root = document.body.dataset.root || "";
+  const headers = { Accept: "application/json", Authorization: `Bearer ${tokenInput.value.trim()}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(root + path, {
+      method: body === undefined ? "GET" : "POST",
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError("Can't reach the server. Check the connection and try again.", 0);
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const detail = typeof data?.detail === "string" ? data.detail : `The server answered ${response.status}.`;
+    const error = new ApiError(detail, response.status);
+    error.data = data;
+    throw error;
+  }
+  return data;
+}
+
+const STATUS_TEXT = { running: "Running", succeeded: "Succeeded", failed: "Failed", refused: "Refused" };
+
+function setJobStatus(status, title) {
+  job.hidden = false;
+  job.dataset.status = status;
+  jobBadge.textContent = STATUS_TEXT[status] || status;
+  jobBadge.className = `job-badge chip ${
+    { running: "chip-active", succeeded: "chip-ok", failed: "chip-danger", refused: "chip-danger" }[status] || "chip-muted"
+  }`;
+  jobTitle.textContent = title;
+}
+
+function setMeter(fraction, indeterminate = false) {
+  const p = Math.max(0, Math.min(1, fraction));
+  meter.style.setProperty("--p", p.toFixed(4));
+  meter.classList.toggle("is-indeterminate", indeterminate);
+  if (indeterminate) meter.removeAttribute("aria-valuenow");
+  else meter.setAttribute("aria-valuenow", String(Math.round(p * 100)));
+}
+
+/** A request refused before any job ran (bad token, admin disabled, bad input). */
+function showRefused(message) {
+  setJobStatus("refused", "The fine-tune did not start");
+  meter.hidden = true;
+  jobDetail.textContent = "";
+  jobResult.textContent = message;
+  jobResult.className = "job-result is-error";
+}
+
+/**
+ * Describe a job's result (the fine-tune's summary: version, decision, reason, before,
+ * after): the new version, what was decided and why, and the scores.
+ */
+function resultNodes(result) {
+  if (!result || typeof result !== "object") return ["Done."];
+  const card = result.card || {};
+  const version = result.version || card.version;
+  const ft = result.finetune || card.finetune || result;
+  const nodes = [];
+  if (version) nodes.push("New version ", el("code", null, version));
+  const decision = result.decision || ft.decision;
+  if (decision) nodes.push(nodes.length ? ": " : "", (DECISIONS[decision]?.[0] || decision).toLowerCase());
+  const reason = result.reason || ft.reason;
+  if (reason) nodes.push(el("span", "job-reason", String(reason)));
+  const mnist = beforeAfter("MNIST", ft.before?.mnist_test, ft.after?.mnist_test);
+  const contrib = beforeAfter("Yours", ft.before?.contrib_test, ft.after?.contrib_test);
+  if (mnist || contrib) nodes.push(el("span", "job-scores", mnist, contrib));
+  return nodes.length ? nodes : ["Done."];
+}
+
+function showJob(data) {
+  const status = data.status || "running";
+  const progress = data.progress || {};
+  setJobStatus(status, `Fine-tune #${data.id}`);
+  meter.hidden = false;
+  const { stage, epoch, epochs, loss } = progress;
+  const counted = isNumber(epoch) && isNumber(epochs) && epochs > 0;
+  if (status === "succeeded") setMeter(1);
+  else setMeter(counted ? epoch / epochs : 0, status === "running" && !counted);
+  const parts = [];
+  if (stage) parts.push(String(stage).replaceAll("_", " "));
+  if (counted) parts.push(`epoch ${epoch} of ${epochs}`);
+  if (isNumber(loss)) parts.push(`loss ${loss.toFixed(4)}`);
+  jobDetail.textContent = parts.length ? parts.join(" · ") : status === "running" ? "starting…" : "";
+  if (status === "failed") {
+    jobResult.className = "job-result is-error";
+    jobResult.textContent = data.error || "The fine-tune failed.";
+  } else if (status === "succeeded") {
+    jobResult.className = "job-result";
+    jobResult.replaceChildren(...resultNodes(data.result));
+  } else {
+    jobResult.textContent = "";
+  }
+}
+
+function follow(id) {
+  clearTimeout(polling);
+  try {
+    sessionStorage.setItem(JOB_KEY, String(id));
+  } catch {
+    // not resumable after a reload; polling still works
+  }
+  startButton.disabled = true;
+  polling = setTimeout(() => poll(id), POLL_MS);
+}
+
+function stopFollowing() {
+  clearTimeout(polling);
+  polling = 0;
+  try {
+    sessionStorage.removeItem(JOB_KEY);
+  } catch {
+    // nothing stored
+  }
+  startButton.disabled = false;
+}
+
+async function poll(id) {
+  let data;
+  try {
+    data = await adminApi(`/api/admin/jobs/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error.status === 0) {
+      jobDetail.textContent = `${error.message} Retrying…`;
+      polling = setTimeout(() => poll(id), POLL_MS * 3);
+      return;
+    }
+    stopFollowing();
+    setJobStatus("failed", `Fine-tune #${id}`);
+    jobResult.className = "job-result is-error";
+    jobResult.textContent = error.message;
+    return;
+  }
+  showJob(data);
+  if (data.status === "running") {
+    polling = setTimeout(() => poll(id), POLL_MS);
+    return;
+  }
+  stopFollowing();
+  if (data.status === "succeeded") {
+    showSaved(`Fine-tune #${id} finished.`);
+    refresh();
+  }
+}
+
+async function startFinetune() {
+  const token = tokenInput.value.trim();
+  storeToken(token);
+  if (!token) {
+    showRefused("Enter the admin token first.");
+    tokenInput.focus();
+    return;
+  }
+  const body = {};
+  const epochs = Number.parseInt(epochsInput.value, 10);
+  if (epochsInput.value.trim()) {
+    if (!Number.isInteger(epochs) || epochs < 1) {
+      showRefused("Epochs must be a whole number of at least 1, or empty for the default.");
+      epochsInput.focus();
+      return;
+    }
+    body.epochs = epochs;
+  }
+  startButton.disabled = true;
+  try {
+    const data = await adminApi("/api/admin/finetune", body);
+    showJob(data);
+    follow(data.id);
+  } catch (error) {
+    const running = error.status === 409 ? error.data?.job : null;
+    if (running?.id !== undefined) {
+      showJob(running);
+      jobDetail.textContent = `Already running: ${jobDetail.textContent}`;
+      follow(running.id);
+    } else {
+      showRefused(error.message);
+      startButton.disabled = false;
+    }
+  }
+}
+
+async function activate(version) {
+  if (activating) return;
+  activating = true;
+  showVersions();
+  try {
+    await adminApi(`/api/models/${encodeURIComponent(version)}/activate`, {});
+    showSaved(`Version ${version} is now the live model.`);
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    activating = false;
+  }
+  await refresh();
+}
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (!startButton.disabled) startFinetune();
+});
+
+tokenInput.addEventListener("input", () => {
+  storeToken(tokenInput.value.trim());
+  const token = Boolean(tokenInput.value.trim());
+  for (const button of rows.querySelectorAll("[data-testid^='activate-']")) button.hidden = !token;
+});
+
+tokenInput.value = readToken();
+refresh();
+const resumed = (() => {
+  try {
+    return sessionStorage.getItem(JOB_KEY);
+  } catch {
+    return null;
+  }
+})();
+if (resumed && tokenInput.value) follow(resumed);
