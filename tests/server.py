@@ -20,11 +20,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], log_path: Path, timeout: float = 30) -> Iterator[str]:
+def running_server(
+    env: dict[str, str], log_path: Path, *, workers: int = 1, timeout: float = 30
+) -> Iterator[str]:
     """Start ``digitpad serve`` with ``env`` added to the environment; yield its base URL
     once /healthz answers; stop it at the end."""
     port = free_port()
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"

@@ -4,9 +4,11 @@ the running server within 5 s -> rolled back with `digitpad models activate`."""
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -16,7 +18,7 @@ from app.config import Settings
 from app.engine.preprocess import strokes_to_pixels
 from app.finetuning import FinetuneOptions, run_finetune
 from app.store import ModelRegistry, NewSample, open_store
-from app.versions import seed
+from app.versions import load_version, seed
 from tests.server import running_server
 from tests.shapes import DIGITS, strokes
 
@@ -37,13 +39,12 @@ def env(tmp_path: Path, mnist_dir: Path) -> dict[str, str]:
         "DIGITPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'loop.db'}",
         "DIGITPAD_ADMIN_TOKEN": TOKEN,
         "DIGITPAD_MNIST_DIR": str(mnist_dir),
-        "DIGITPAD_MODEL_POLL_SECONDS": "0.5",
     }
 
 
 @pytest.fixture
 def server(env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    with running_server(env, tmp_path / "server.log") as url:
+    with running_server(env, tmp_path / "server.log", workers=2) as url:
         yield url
 
 
@@ -60,18 +61,48 @@ def digitpad(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+ONE = canvas([[[140, 40], [140, 240]]])
+
+
 def served_version(url: str) -> str:
-    answer = httpx.post(f"{url}/predict", json=canvas([[[140, 40], [140, 240]]]), timeout=5)
-    version: str = answer.json()["model"]
+    version: str = httpx.post(f"{url}/predict", json=ONE, timeout=5).json()["model"]
     return version
 
 
 def wait_for_version(url: str, version: str) -> float:
+    """Seconds until every worker answers with ``version`` (10 answers in a row)."""
     started = time.monotonic()
-    while served_version(url) != version:
+    in_a_row = 0
+    while in_a_row < 10:
+        in_a_row = in_a_row + 1 if served_version(url) == version else 0
         assert time.monotonic() - started < SWITCH_SECONDS, f"{version} not served in time"
-        time.sleep(0.1)
     return time.monotonic() - started
+
+
+def hammer(url: str, stop: threading.Event, answers: list[dict[str, Any]]) -> None:
+    """Predict the same drawing over and over until ``stop``; keep every answer."""
+    with httpx.Client(timeout=5) as client:
+        while not stop.is_set():
+            response = client.post(f"{url}/predict", json=ONE)
+            answers.append({"status": response.status_code, **response.json()})
+
+
+def assert_each_answer_is_its_versions(
+    answers: list[dict[str, Any]], env: dict[str, str]
+) -> set[str]:
+    """Every answer succeeded and carries the probabilities its named version computes."""
+    store = open_store(env["DIGITPAD_DATABASE_URL"])
+    registry = ModelRegistry(store.engine)
+    pixels = strokes_to_pixels(ONE["strokes"], 280, 280).reshape(1, 784)  # type: ignore[arg-type]
+    expected = {}
+    for answer in answers:
+        assert answer["status"] == 200, answer
+        version = answer["model"]
+        if version not in expected:
+            expected[version] = load_version(registry, version).network.predict_proba(pixels)[0]
+        np.testing.assert_allclose(answer["probabilities"], expected[version], atol=2e-6)
+    store.close()
+    return set(expected)
 
 
 def contribute(url: str) -> None:
@@ -87,11 +118,22 @@ def test_contribute_finetune_serve_and_roll_back(server: str, env: dict[str, str
     shipped = served_version(server)
     contribute(server)
 
-    output = digitpad(env, "finetune", "--epochs", "2", "--mnist-per-epoch", "5000")
-    assert "activated" in output, output
-    new = output.split("new version ")[1].split(";")[0]
-    assert new != shipped and f"active {new}" in output
-    assert wait_for_version(server, new) < SWITCH_SECONDS
+    stop, answers = threading.Event(), []  # type: ignore[var-annotated]
+    threads = [threading.Thread(target=hammer, args=(server, stop, answers)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        output = digitpad(env, "finetune", "--epochs", "2", "--mnist-per-epoch", "5000")
+        assert "activated" in output, output
+        new = output.split("new version ")[1].split(";")[0]
+        assert new != shipped and f"active {new}" in output
+        assert wait_for_version(server, new) < SWITCH_SECONDS
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    # No request failed or was mixed up during the switch, and both versions answered.
+    assert assert_each_answer_is_its_versions(answers, env) == {shipped, new}
     cross = canvas(strokes(CROSS, np.random.default_rng(99)))
     assert httpx.post(f"{server}/predict", json=cross).json()["digit"] == 4
 
