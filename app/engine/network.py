@@ -99,15 +99,6 @@ class MLP:
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise InvalidInput(f"expected input of shape (n, {self.sizes[0]}), got {X.shape}")
 
-    def predict_proba(self, X: Array) -> Array:
-        """Class probabilities (n, k) for inputs X (n, sizes[0]); rows sum to 1."""
-        self._check_input(X)
-        a = X.astype(self.weights[0].dtype, copy=False)
-        act = ACTIVATIONS[self.activation]
-        for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            a = act(a @ W + b)
-        return softmax(a @ self.weights[-1] + self.biases[-1])
-
     def hidden_activations(self, X: Array) -> list[Array]:
         """The output of every hidden layer for inputs X (n, sizes[0]): [(n, sizes[1]), ...]."""
         self._check_input(X)
@@ -118,6 +109,32 @@ class MLP:
             a = act(a @ W + b)
             outputs.append(a)
         return outputs
+
+    def logits(self, X: Array) -> Array:
+        """The output layer's inputs to softmax (n, k) for inputs X (n, sizes[0])."""
+        hidden = self.hidden_activations(X)
+        a = hidden[-1] if hidden else X.astype(self.weights[0].dtype, copy=False)
+        out: Array = a @ self.weights[-1] + self.biases[-1]
+        return out
+
+    def predict_proba(self, X: Array) -> Array:
+        """Class probabilities (n, k) for inputs X (n, sizes[0]); rows sum to 1."""
+        return softmax(self.logits(X))
+
+    def input_gradients(self, X: Array, classes: Labels) -> Array:
+        """d logit[i, classes[i]] / d X[i] for each row: (n, sizes[0]), a saliency map.
+
+        Backpropagation as in ``gradients``, started from the chosen logit instead of the
+        loss, and carried down to the input.
+        """
+        slopes = [DERIVATIVES[self.activation](a) for a in self.hidden_activations(X)]
+        delta = np.zeros((X.shape[0], self.sizes[-1]), dtype=self.weights[0].dtype)
+        delta[np.arange(X.shape[0]), classes] = 1
+        for l in range(len(self.weights) - 1, -1, -1):
+            delta = delta @ self.weights[l].T
+            if l > 0:
+                delta *= slopes[l - 1]
+        return delta
 
     def gradients(
         self,

@@ -57,6 +57,22 @@ class Prediction(BaseModel):
     pixels: list[list[float]] = Field(description="The 28x28 image the model saw, 1 = ink.")
 
 
+class HiddenUnit(BaseModel):
+    layer: int = Field(description="0 = the first hidden layer.")
+    unit: int
+    activation: float = Field(description="Its output for this drawing.")
+    weights: list[list[float]] | None = Field(
+        description="First layer only: the unit's 28x28 incoming weights, scaled to [-1, 1]."
+    )
+
+
+class Explained(Prediction):
+    saliency: list[list[float]] = Field(
+        description="28x28 in [-1, 1]: how each pixel's ink moves the predicted digit's score."
+    )
+    hidden: list[list[HiddenUnit]] = Field(description="Per hidden layer, the most active units.")
+
+
 class BatchRequest(Strict):
     items: list[Drawing] = Field(min_length=1, description="Drawings, predicted in one pass.")
 

@@ -91,3 +91,19 @@ def test_errors_say_what_was_expected() -> None:
         MLP([np.zeros((4, 3)), np.zeros((5, 2))], [np.zeros(3), np.zeros(2)], "relu")
     with pytest.raises(ConfigError, match="needs a random generator"):
         net.gradients(np.zeros((1, 4)), np.array([0]), dropout=0.5)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+def test_input_gradients_match_central_differences(activation: str) -> None:
+    net = small_network(activation)
+    X = np.random.default_rng(2).random((3, 6))
+    classes = np.array([0, 2, 1])
+    analytic = net.input_gradients(X, classes)
+    h = 1e-6
+    numeric = np.zeros_like(X)
+    for i, j in np.ndindex(X.shape):
+        up, down = X.copy(), X.copy()
+        up[i, j] += h
+        down[i, j] -= h
+        numeric[i, j] = (net.logits(up)[i, classes[i]] - net.logits(down)[i, classes[i]]) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-7)

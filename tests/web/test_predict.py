@@ -65,3 +65,30 @@ def test_batch_limit(client: TestClient) -> None:
     response = client.post("/predict/batch", json={"items": items})
     assert response.status_code == 422
     assert "expected at most 256 items, got 257" in response.json()["detail"]
+
+
+def test_explain_says_why(client: TestClient) -> None:
+    body = strokes_body(seven())
+    predicted = client.post("/predict", json=body).json()
+    answer = client.post("/explain", json=body)
+    assert answer.status_code == 200, answer.text
+    explained = answer.json()
+    assert explained["digit"] == predicted["digit"] == 7
+    assert explained["probabilities"] == predicted["probabilities"]
+    saliency = np.array(explained["saliency"])
+    assert saliency.shape == (28, 28) and np.abs(saliency).max() == 1
+    first, second = explained["hidden"]
+    assert len(first) == len(second) == 8
+    assert all(np.array(u["weights"]).shape == (28, 28) for u in first)
+    assert all(u["weights"] is None for u in second)
+    activations = [u["activation"] for u in first]
+    assert activations == sorted(activations, reverse=True) and activations[0] > 0
+
+
+def test_explain_refuses_what_predict_refuses(client: TestClient) -> None:
+    response = client.post("/explain", json=strokes_body([]))
+    assert response.status_code == 422 and "at least one point" in response.json()["detail"]
+    assert (
+        client.post("/explain", content=b"x", headers={"content-type": "text/plain"}).status_code
+        == 415
+    )

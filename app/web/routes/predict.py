@@ -2,21 +2,32 @@
 
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from app.config import Settings
 from app.engine.errors import InvalidInput
+from app.engine.explain import explain
 from app.web.deps import ModelDep, SettingsDep
-from app.web.inputs import drawing_to_pixels, predict, upload_to_pixels
-from app.web.schemas import BatchPrediction, BatchRequest, Drawing, Prediction
+from app.web.inputs import Image28, drawing_to_pixels, predict, upload_to_pixels
+from app.web.schemas import (
+    BatchPrediction,
+    BatchRequest,
+    Drawing,
+    Explained,
+    HiddenUnit,
+    Prediction,
+)
 
 router = APIRouter(tags=["predict"])
 
-# /predict reads its body itself (JSON or multipart), so its schema is declared here.
-PREDICT_BODY: dict[str, Any] = {
+# /predict and /explain read their bodies themselves (JSON or multipart), so the
+# schema is declared here.
+DRAWING_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
@@ -39,9 +50,8 @@ PREDICT_BODY: dict[str, Any] = {
 }
 
 
-@router.post("/predict", response_model=Prediction, openapi_extra=PREDICT_BODY)
-async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) -> Prediction:
-    """Read one digit: JSON strokes + canvas, JSON pixels, or a multipart ``image`` file."""
+async def read_image(request: Request, settings: Settings) -> Image28:
+    """The network's input from a request: JSON strokes or pixels, or a multipart image."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_fields=1)
@@ -49,15 +59,43 @@ async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) 
         if not isinstance(upload, UploadFile):
             raise InvalidInput("expected a multipart file field named 'image'")
         data = await upload.read(settings.max_image_bytes + 1)
-        image = await run_in_threadpool(upload_to_pixels, data, settings)
-    elif content_type.startswith("application/json"):
+        return await run_in_threadpool(upload_to_pixels, data, settings)
+    if content_type.startswith("application/json"):
         drawing = parse_drawing(await request.body())
-        image = await run_in_threadpool(drawing_to_pixels, drawing, settings)
-    else:
-        raise HTTPException(
-            415, f"expected application/json or multipart/form-data, got {content_type!r}"
-        )
-    return predict(model, [image])[0]
+        return await run_in_threadpool(drawing_to_pixels, drawing, settings)
+    raise HTTPException(
+        415, f"expected application/json or multipart/form-data, got {content_type!r}"
+    )
+
+
+@router.post("/predict", response_model=Prediction, openapi_extra=DRAWING_BODY)
+async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) -> Prediction:
+    """Read one digit: JSON strokes + canvas, JSON pixels, or a multipart ``image`` file."""
+    return predict(model, [await read_image(request, settings)])[0]
+
+
+@router.post("/explain", response_model=Explained, openapi_extra=DRAWING_BODY)
+async def explain_one(request: Request, model: ModelDep, settings: SettingsDep) -> Explained:
+    """Read one digit (bodies as for /predict) and say why: a saliency map over the 28x28
+    input and the hidden units that fired most."""
+    image = await read_image(request, settings)
+    reasons = await run_in_threadpool(explain, model.network, image)
+    return Explained(
+        **predict(model, [image])[0].model_dump(),
+        saliency=np.round(reasons.saliency, 3).tolist(),
+        hidden=[
+            [
+                HiddenUnit(
+                    layer=u.layer,
+                    unit=u.unit,
+                    activation=round(u.activation, 4),
+                    weights=None if u.weights is None else np.round(u.weights, 3).tolist(),
+                )
+                for u in layer
+            ]
+            for layer in reasons.layers
+        ],
+    )
 
 
 @router.post("/predict/batch", response_model=BatchPrediction)
