@@ -15,7 +15,7 @@ from app.versions import load_version, seed
 from app.web import errors
 from app.web.follow import follow_active_version
 from app.web.limits import BodyLimitMiddleware
-from app.web.routes import health, models, pages, predict, samples
+from app.web.routes import health, insights, models, pages, predict, samples
 
 DESCRIPTION = """Draw a digit, watch a NumPy multilayer perceptron read it.
 
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or get_settings()
     app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_bytes)
     errors.install(app)
-    for module in (pages, predict, samples, models, health):
+    for module in (pages, predict, samples, models, insights, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     return app

@@ -1,0 +1,66 @@
+import io
+import time
+
+import numpy as np
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from app.engine import checkpoint
+from app.engine.network import MLP
+from tests.web.conftest import ADMIN, one, seven, strokes_body
+
+
+def test_insights_from_the_card_on_a_fresh_install(client: TestClient) -> None:
+    data = client.get("/api/insights").json()
+    card = client.get("/api/model").json()
+    assert data["model"]["version"] == card["version"]
+    assert data["model"]["sizes"] == [784, 128, 64, 10]
+    assert data["mnist_test"] == card["metrics"]["mnist_test"]
+    assert np.array(data["mnist_test"]["confusion_matrix"]).shape == (10, 10)
+    assert data["contributed"] is None
+    (curve,) = data["curves"]
+    assert curve["version"] == card["version"] and len(curve["epochs"]) == 40
+    assert set(curve["epochs"][0]) == {
+        "epoch",
+        "loss",
+        "train_accuracy",
+        "val_loss",
+        "val_accuracy",
+    }
+    assert data["baseline"]["metrics"]["mnist_test"]["accuracy"] < data["mnist_test"]["accuracy"]
+
+
+def test_contributed_drawings_are_scored_live(client: TestClient) -> None:
+    for strokes, label in ((one(), 1), (seven(), 7), (seven(), 3)):
+        client.post("/api/samples", json=strokes_body(strokes, label=label))
+    contributed = client.get("/api/insights").json()["contributed"]
+    assert contributed["n"] == 3
+    assert abs(contributed["accuracy"] - 2 / 3) < 1e-9
+    assert contributed["confusion_matrix"][3][7] == 1
+
+
+def test_curves_follow_the_parents(client: TestClient) -> None:
+    registry = client.app.state.registry  # type: ignore[attr-defined]
+    shipped = registry.active()
+    child = MLP.initialise((784, 128, 64, 10), "relu", np.random.default_rng(0))
+    history = [
+        {"epoch": 1, "loss": 0.5, "train_accuracy": 0.9, "val_loss": None, "val_accuracy": None}
+    ]
+    data, card = checkpoint.to_bytes(child, {"parent": shipped, "training": {"history": history}})
+    registry.add(version=card["version"], parent=shipped, card=card, weights=data)
+    client.post(f"/api/models/{card['version']}/activate", headers=ADMIN)
+    for _ in range(100):  # the app follows the active version within a second or so
+        if client.get("/api/model").json()["version"] == card["version"]:
+            break
+        time.sleep(0.05)
+    curves = client.get("/api/insights").json()["curves"]
+    assert [c["version"] for c in curves] == [card["version"], shipped]
+    assert curves[0]["epochs"] == history
+
+
+def test_first_layer_weights_as_a_picture(client: TestClient) -> None:
+    response = client.get("/api/insights/first-layer.png")
+    assert response.headers["content-type"] == "image/png"
+    image = np.array(Image.open(io.BytesIO(response.content)))
+    assert image.shape == (8 * 87, 16 * 87, 3)  # 128 units, 16 per row, 28x3 + gap
+    assert len(np.unique(image.reshape(-1, 3), axis=0)) > 100
