@@ -64,3 +64,17 @@ def test_first_layer_weights_as_a_picture(client: TestClient) -> None:
     image = np.array(Image.open(io.BytesIO(response.content)))
     assert image.shape == (8 * 87, 16 * 87, 3)  # 128 units, 16 per row, 28x3 + gap
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 100
+
+
+def test_mistakes_of_one_confusion_cell(client: TestClient) -> None:
+    ids = [
+        client.post("/api/samples", json=strokes_body(s, label=label)).json()["id"]
+        for s, label in ((seven(), 3), (one(), 3), (seven(), 3), (seven(), 7))
+    ]
+    cell = client.get("/api/insights/mistakes", params={"true": 3, "predicted": 7}).json()
+    assert [item["id"] for item in cell["items"]] == [ids[2], ids[0]]  # newest first
+    assert all(max(i["probabilities"]) == i["probabilities"][7] for i in cell["items"])
+    assert cell["items"][0]["image_url"].endswith(f"/api/samples/{ids[2]}.png")
+    assert (
+        client.get("/api/insights/mistakes", params={"true": 3, "predicted": 12}).status_code == 422
+    )

@@ -6,10 +6,10 @@ it works on a fresh install with no MNIST files at hand.
 
 import json
 from io import BytesIO
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Request, Response
 from PIL import Image
 
 from app.engine.checkpoint import card_path
@@ -69,6 +69,38 @@ def insights(
         "contributed": contributed,
         "curves": lineage(registry, card, model.version),
         "baseline": baseline,
+    }
+
+
+@router.get("/mistakes")
+def mistakes(
+    request: Request,
+    model: ModelDep,
+    store: StoreDep,
+    true: Annotated[int, Query(ge=0, le=9, description="The label people gave")],
+    predicted: Annotated[int, Query(ge=0, le=9, description="What the active model reads")],
+    limit: Annotated[int, Query(ge=1, le=200)] = 48,
+) -> dict[str, Any]:
+    """Contributed drawings labelled ``true`` that the active model reads as ``predicted``
+    (one cell of the confusion matrix), with its probabilities, newest first."""
+    found = []
+    for sample in store.iter_all():
+        if sample.label != true:
+            continue
+        p = model.network.predict_proba(sample.pixels.reshape(1, -1) / np.float32(255))[0]
+        if int(p.argmax()) == predicted:
+            found.append(
+                {
+                    "id": sample.id,
+                    "image_url": str(request.url_for("sample_png", sample_id=sample.id)),
+                    "probabilities": [round(float(x), 4) for x in p],
+                }
+            )
+    return {
+        "model": model.version,
+        "true": true,
+        "predicted": predicted,
+        "items": found[::-1][:limit],
     }
 
 
