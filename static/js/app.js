@@ -16,6 +16,7 @@ import {
   saveSample,
   showSaved,
 } from "./common.js";
+import { Explainer } from "./explain.js";
 
 const THROTTLE_MS = 150; // while drawing, at most one prediction per this many ms
 const SAVE_WAIT_MS = 3000; // how long a save waits for the drawing's own prediction
@@ -128,6 +129,7 @@ const labels = Array.from({ length: 10 }, (_, d) => testid(`label-${d}`));
 const undoButton = testid("undo");
 const clearButton = testid("clear");
 const stats = testid("stats");
+const explainer = new Explainer(testid("explain"), pad);
 let shown = null; // the prediction on screen
 let saving = false;
 
@@ -194,6 +196,7 @@ function reset() {
     bar.title = "";
   }
   seenCtx.clearRect(0, 0, seen.width, seen.height);
+  explainer.reset();
   yes.querySelector(".yes-text").textContent = "Yes";
   summary.textContent = "";
   updateButtons();
@@ -292,6 +295,7 @@ pad.addEventListener("change", (e) => {
     panel.classList.add("is-stale");
   }
   predictor.changed(e.detail.reason);
+  explainer.changed(e.detail.reason);
   updateButtons();
 });
 

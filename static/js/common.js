@@ -47,17 +47,41 @@ export async function api(path, { method, body, headers: extra } = {}) {
   } catch {
     throw new ApiError("Can't reach the server. Check the connection and try again.", 0);
   }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    // not JSON: the status says enough
-  }
+  // 204 has no body; a body that is not JSON leaves the status to say enough.
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const message = detailText(data) || `The server answered ${response.status}.`;
-    throw new ApiError(message, response.status);
+    const error = new ApiError(message, response.status);
+    error.data = data; // e.g. a 409 names the job already running
+    throw error;
   }
   return data;
+}
+
+const TOKEN_KEY = "digitpad.admin-token";
+
+/** The admin token kept for this tab (sessionStorage only, never localStorage), or "". */
+export function savedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) || "";
+  } catch {
+    return "";
+  }
+}
+
+/** Keep the admin token for this tab, or forget it when empty. */
+export function saveToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage blocked: the page's field still holds the token
+  }
+}
+
+/** An admin request: api() with `Authorization: Bearer <token>`. */
+export function adminApi(token, path, options = {}) {
+  return api(path, { ...options, headers: { ...options.headers, Authorization: `Bearer ${token}` } });
 }
 
 function randomId() {

@@ -5,9 +5,16 @@
  * rollback to any version (POST /api/models/{version}/activate).
  */
 
-import { ApiError, api, formatCount, showError, showSaved } from "./common.js";
+import {
+  adminApi,
+  api,
+  formatCount,
+  saveToken,
+  savedToken,
+  showError,
+  showSaved,
+} from "./common.js";
 
-const TOKEN_KEY = "digitpad.admin-token";
 const JOB_KEY = "digitpad.model.job"; // the job this tab follows, to resume after a reload
 const POLL_MS = 1000;
 
@@ -186,7 +193,7 @@ function versionRow(entry, token) {
 }
 
 function showVersions() {
-  const token = readToken();
+  const token = (savedToken() || tokenInput.value.trim());
   if (!versions.length) {
     rows.replaceChildren(el("tr", "versions-empty", el("td", null, "No versions yet.")));
     rows.querySelector("td").colSpan = 7;
@@ -215,50 +222,9 @@ async function refresh() {
 
 // --- admin: the token, fine-tunes, rollback ---------------------------------------------
 
-function readToken() {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) || "";
-  } catch {
-    return tokenInput.value.trim();
-  }
-}
-
-function storeToken(token) {
-  try {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage blocked: the field still holds the token for this page
-  }
-}
-
-/**
- * An admin request: like api() with the Bearer token, but the error keeps the server's
- * JSON as `data` (a 409 names the running job).
- */
-async function adminApi(path, body) {
-  const root = document.body.dataset.root || "";
-  const headers = { Accept: "application/json", Authorization: `Bearer ${tokenInput.value.trim()}` };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let response;
-  try {
-    response = await fetch(root + path, {
-      method: body === undefined ? "GET" : "POST",
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-    });
-  } catch {
-    throw new ApiError("Can't reach the server. Check the connection and try again.", 0);
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail = typeof data?.detail === "string" ? data.detail : `The server answered ${response.status}.`;
-    const error = new ApiError(detail, response.status);
-    error.data = data;
-    throw error;
-  }
-  return data;
+/** An admin request with the token typed on this page; `body` makes it a POST. */
+function adminRequest(path, body) {
+  return adminApi(tokenInput.value.trim(), path, { body });
 }
 
 const STATUS_TEXT = { running: "Running", succeeded: "Succeeded", failed: "Failed", refused: "Refused" };
@@ -361,7 +327,7 @@ function stopFollowing() {
 async function poll(id) {
   let data;
   try {
-    data = await adminApi(`/api/admin/jobs/${encodeURIComponent(id)}`);
+    data = await adminRequest(`/api/admin/jobs/${encodeURIComponent(id)}`);
   } catch (error) {
     if (error.status === 0) {
       jobDetail.textContent = `${error.message} Retrying…`;
@@ -388,7 +354,7 @@ async function poll(id) {
 
 async function startFinetune() {
   const token = tokenInput.value.trim();
-  storeToken(token);
+  saveToken(token);
   if (!token) {
     showRefused("Enter the admin token first.");
     tokenInput.focus();
@@ -406,7 +372,7 @@ async function startFinetune() {
   }
   startButton.disabled = true;
   try {
-    const data = await adminApi("/api/admin/finetune", body);
+    const data = await adminRequest("/api/admin/finetune", body);
     showJob(data);
     follow(data.id);
   } catch (error) {
@@ -427,7 +393,7 @@ async function activate(version) {
   activating = true;
   showVersions();
   try {
-    await adminApi(`/api/models/${encodeURIComponent(version)}/activate`, {});
+    await adminRequest(`/api/models/${encodeURIComponent(version)}/activate`, {});
     showSaved(`Version ${version} is now the live model.`);
   } catch (error) {
     showError(error.message);
@@ -443,12 +409,12 @@ form.addEventListener("submit", (e) => {
 });
 
 tokenInput.addEventListener("input", () => {
-  storeToken(tokenInput.value.trim());
+  saveToken(tokenInput.value.trim());
   const token = Boolean(tokenInput.value.trim());
   for (const button of rows.querySelectorAll("[data-testid^='activate-']")) button.hidden = !token;
 });
 
-tokenInput.value = readToken();
+tokenInput.value = (savedToken() || tokenInput.value.trim());
 refresh();
 const resumed = (() => {
   try {

@@ -37,3 +37,9 @@ def collect(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLRes
 def model_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
     """The active model version, its history, and fine-tuning (admin)."""
     return _page("model.html", request, model, settings)
+
+
+@router.get("/samples", response_class=HTMLResponse)
+def samples_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
+    """The contributed drawings, newest first; relabel and delete (admin)."""
+    return _page("samples.html", request, model, settings)
