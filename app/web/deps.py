@@ -1,4 +1,4 @@
-"""What routes receive: settings, the active model, the store, and the admin check."""
+"""What routes receive: settings, the active model, the stores, and the admin check."""
 
 import secrets
 from typing import Annotated
@@ -7,7 +7,7 @@ from fastapi import Depends, Header, HTTPException, Request
 
 from app.config import Settings
 from app.engine.checkpoint import Checkpoint
-from app.store import SampleStore
+from app.store import JobStore, ModelRegistry, SampleStore
 
 
 def get_settings(request: Request) -> Settings:
@@ -25,9 +25,21 @@ def get_store(request: Request) -> SampleStore:
     return store
 
 
+def get_registry(request: Request) -> ModelRegistry:
+    registry: ModelRegistry = request.app.state.registry
+    return registry
+
+
+def get_jobs(request: Request) -> JobStore:
+    jobs: JobStore = request.app.state.jobs
+    return jobs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ModelDep = Annotated[Checkpoint, Depends(get_model)]
 StoreDep = Annotated[SampleStore, Depends(get_store)]
+RegistryDep = Annotated[ModelRegistry, Depends(get_registry)]
+JobsDep = Annotated[JobStore, Depends(get_jobs)]
 
 
 def require_admin(

@@ -11,10 +11,6 @@ Set ``SCREENSHOTS_DIR`` (e.g. docs/screenshots) to keep the layout tests' screen
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +18,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from app.config import PROJECT_ROOT
 from tests.browser.drawing import Pages
+from tests.server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,60 +34,13 @@ CHROMIUM_ARGS = [
 START_TIMEOUT = 30.0  # seconds for the server to answer /healthz
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a real digitpad server with an empty temporary database."""
     folder = tmp_path_factory.mktemp("server")
-    port = _free_port()
-    env = {**os.environ, "DIGITPAD_DATABASE_URL": f"sqlite:///{folder / 'digitpad.db'}"}
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
-    log_path = folder / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(process, url, log_path)
+    env = {"DIGITPAD_DATABASE_URL": f"sqlite:///{folder / 'digitpad.db'}"}
+    with running_server(env, folder / "server.log", timeout=START_TIMEOUT) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(
-                f"the server exited with {process.returncode} before answering:\n"
-                f"{log_path.read_text()}"
-            )
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"the server did not answer {url}/healthz within {START_TIMEOUT:.0f} s:\n"
-                f"{log_path.read_text()}"
-            )
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

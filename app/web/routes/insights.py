@@ -16,8 +16,7 @@ from app.engine.checkpoint import card_path
 from app.engine.figures import weight_grid
 from app.engine.metrics import evaluate
 from app.store import ModelRegistry
-from app.web.deps import ModelDep, SettingsDep, StoreDep
-from app.web.routes.models import RegistryDep
+from app.web.deps import ModelDep, RegistryDep, SettingsDep, StoreDep
 
 router = APIRouter(prefix="/api/insights", tags=["insights"])
 BASELINE = "baseline.npz"

@@ -4,31 +4,16 @@ import os
 import subprocess
 import sys
 from dataclasses import asdict
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
 from app.config import Settings
-from app.store import Job, JobRunning, JobStore, ModelRegistry, ModelVersion
-from app.web.deps import Admin, SettingsDep
+from app.store import Job, JobRunning, ModelVersion
+from app.web.deps import Admin, JobsDep, RegistryDep, SettingsDep
 from app.web.schemas import FinetuneRequest, JobOut, ModelList, ModelVersionOut
 
 router = APIRouter(tags=["models"])
-
-
-def get_registry(request: Request) -> ModelRegistry:
-    registry: ModelRegistry = request.app.state.registry
-    return registry
-
-
-def get_jobs(request: Request) -> JobStore:
-    jobs: JobStore = request.app.state.jobs
-    return jobs
-
-
-RegistryDep = Annotated[ModelRegistry, Depends(get_registry)]
-JobsDep = Annotated[JobStore, Depends(get_jobs)]
 
 
 def _version(v: ModelVersion) -> ModelVersionOut:
