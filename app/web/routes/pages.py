@@ -39,6 +39,12 @@ def model_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTML
     return _page("model.html", request, model, settings)
 
 
+@router.get("/insights", response_class=HTMLResponse)
+def insights_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
+    """How the active network does and what it learned: accuracy, confusions, curves."""
+    return _page("insights.html", request, model, settings)
+
+
 @router.get("/samples", response_class=HTMLResponse)
 def samples_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
     """The contributed drawings, newest first; relabel and delete (admin)."""
