@@ -1,4 +1,7 @@
-"""The HTML pages: the drawing page and the collection page."""
+"""The HTML pages. Each is a Jinja2 template with its own static JS and CSS; the server
+only passes the active model version and the drawing limits."""
+
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -10,42 +13,29 @@ from app.web.deps import ModelDep, SettingsDep
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
 
-
-def _page(name: str, request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
-    context = {
-        "model_version": model.version,
-        "max_strokes": settings.max_strokes,
-        "max_points": settings.max_points,
-        "max_points_per_stroke": settings.max_points_per_stroke,
-    }
-    return templates.TemplateResponse(request, name, context)
-
-
-@router.get("/", response_class=HTMLResponse)
-def index(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
-    """Draw a digit and watch the network read it."""
-    return _page("index.html", request, model, settings)
+PAGES = {
+    # path: (template, what the page is for)
+    "/": ("index.html", "Draw a digit and watch the network read it."),
+    "/collect": ("collect.html", "Draw the digit asked for: fast, balanced contributions."),
+    "/samples": ("samples.html", "The contributed drawings; relabel and delete (admin)."),
+    "/insights": ("insights.html", "Accuracy, confusions, learning curves, hidden units."),
+    "/model": ("model.html", "The model versions, and fine-tuning (admin)."),
+}
 
 
-@router.get("/collect", response_class=HTMLResponse)
-def collect(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
-    """Draw the digit asked for: fast, balanced contributions."""
-    return _page("collect.html", request, model, settings)
+def _page(template: str, doc: str) -> Callable[..., HTMLResponse]:
+    def render(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
+        context = {
+            "model_version": model.version,
+            "max_strokes": settings.max_strokes,
+            "max_points": settings.max_points,
+            "max_points_per_stroke": settings.max_points_per_stroke,
+        }
+        return templates.TemplateResponse(request, template, context)
+
+    render.__doc__ = doc
+    return render
 
 
-@router.get("/model", response_class=HTMLResponse)
-def model_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
-    """The active model version, its history, and fine-tuning (admin)."""
-    return _page("model.html", request, model, settings)
-
-
-@router.get("/insights", response_class=HTMLResponse)
-def insights_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
-    """How the active network does and what it learned: accuracy, confusions, curves."""
-    return _page("insights.html", request, model, settings)
-
-
-@router.get("/samples", response_class=HTMLResponse)
-def samples_page(request: Request, model: ModelDep, settings: SettingsDep) -> HTMLResponse:
-    """The contributed drawings, newest first; relabel and delete (admin)."""
-    return _page("samples.html", request, model, settings)
+for path, (template, doc) in PAGES.items():
+    router.add_api_route(path, _page(template, doc), response_class=HTMLResponse, methods=["GET"])
