@@ -1,7 +1,8 @@
 """What routes receive: settings, the active model, the stores, and the admin check."""
 
 import secrets
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request
 
@@ -10,36 +11,21 @@ from app.engine.checkpoint import Checkpoint
 from app.store import JobStore, ModelRegistry, SampleStore
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _from_state(name: str) -> Callable[[Request], Any]:
+    """A dependency returning ``app.state.<name>``, set once by the app's lifespan."""
+
+    def get(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    get.__name__ = f"get_{name}"
+    return get
 
 
-def get_model(request: Request) -> Checkpoint:
-    model: Checkpoint = request.app.state.model
-    return model
-
-
-def get_store(request: Request) -> SampleStore:
-    store: SampleStore = request.app.state.store
-    return store
-
-
-def get_registry(request: Request) -> ModelRegistry:
-    registry: ModelRegistry = request.app.state.registry
-    return registry
-
-
-def get_jobs(request: Request) -> JobStore:
-    jobs: JobStore = request.app.state.jobs
-    return jobs
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ModelDep = Annotated[Checkpoint, Depends(get_model)]
-StoreDep = Annotated[SampleStore, Depends(get_store)]
-RegistryDep = Annotated[ModelRegistry, Depends(get_registry)]
-JobsDep = Annotated[JobStore, Depends(get_jobs)]
+SettingsDep = Annotated[Settings, Depends(_from_state("settings"))]
+ModelDep = Annotated[Checkpoint, Depends(_from_state("model"))]
+StoreDep = Annotated[SampleStore, Depends(_from_state("store"))]
+RegistryDep = Annotated[ModelRegistry, Depends(_from_state("registry"))]
+JobsDep = Annotated[JobStore, Depends(_from_state("jobs"))]
 
 
 def require_admin(
