@@ -52,14 +52,19 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def check_json_object(value: object, name: str) -> dict[str, Any]:
-    """``value`` if it is a dict of plain JSON (no NaN or infinity), else ``ValueError``."""
-    if not isinstance(value, dict):
-        raise ValueError(f"{name} must be a dict, got {type(value).__name__}")
+def check_plain_json(value: object, name: str) -> None:
+    """``ValueError`` unless ``value`` is plain JSON (no NaN or infinity, no other types)."""
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be plain JSON: {exc}") from exc
+
+
+def check_json_object(value: object, name: str) -> dict[str, Any]:
+    """``value`` if it is a dict of plain JSON (no NaN or infinity), else ``ValueError``."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a dict, got {type(value).__name__}")
+    check_plain_json(value, name)
     return value
 
 

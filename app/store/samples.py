@@ -6,7 +6,6 @@ callers need not know SQLAlchemy. Values are checked here too (``ValueError`` wi
 reason), even though the web layer validates first.
 """
 
-import json
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from app.store.models import (
     MODEL_VERSION_LENGTH,
     SOURCE_LENGTH,
     SampleRow,
+    check_plain_json,
 )
 
 DIGITS = range(10)
@@ -302,10 +302,7 @@ def _check_strokes(strokes: object) -> None:
         return
     if not isinstance(strokes, list):
         raise ValueError(f"strokes must be a list or None, got {type(strokes).__name__}")
-    try:
-        json.dumps(strokes, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"strokes must be plain JSON: {exc}") from exc
+    check_plain_json(strokes, "strokes")
 
 
 def _digit(value: object, name: str) -> int:
