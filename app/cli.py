@@ -21,6 +21,7 @@ from app.data import load_mnist_from_settings
 from app.engine import checkpoint
 from app.engine.activations import ACTIVATIONS
 from app.engine.errors import DigitpadError
+from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
@@ -104,7 +105,8 @@ def train_command(mnist_dir: Path | None, out: Path | None, **options: Any) -> N
 
     result = train(config, X, y, on_batch=on_batch, on_epoch=on_epoch)
     bar.close()
-    test = evaluate_network(result.network, to_inputs(data.test.images), data.test.labels)
+    test_X = to_inputs(data.test.images)
+    test = evaluate_network(result.network, test_X, data.test.labels)
     card = {
         "training": {
             "command": shlex.join(["digitpad", "train", *sys.argv[2:]]),
@@ -124,6 +126,7 @@ def train_command(mnist_dir: Path | None, out: Path | None, **options: Any) -> N
             f"python {platform.python_version()}",
         },
         "metrics": {"mnist_test": test.to_dict()},
+        "insights": {"mnist_test": insights_on(result.network, test_X, data.test.labels)},
     }
     out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
     written = checkpoint.save(result.network, out, card)

@@ -20,6 +20,7 @@ from app.data import load_mnist_from_settings
 from app.engine import checkpoint
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
+from app.engine.insights import insights_on
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
 from app.engine.network import MLP
@@ -150,6 +151,7 @@ def run_finetune(
     card = {
         "parent": parent,
         "metrics": {k: v for k, v in after.items() if v is not None},
+        "insights": {"mnist_test": insights_on(result.network, test_X, test_y)},
         "finetune": {
             **{k: summary[k] for k in ("before", "after", "decision", "reason")},
             "samples": len(samples),

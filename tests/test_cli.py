@@ -63,6 +63,10 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     }  # fmt: skip
     assert card["metrics"]["mnist_test"]["accuracy"] > 0.85
     assert len(card["training"]["history"]) == 1
+    kept = card["insights"]["mnist_test"]  # what the insights page shows without MNIST
+    assert kept["n"] == 10_000 and sum(kept["average_inputs"]["count"]) == 10_000
+    wrong = 10_000 - sum(card["metrics"]["mnist_test"]["confusion_matrix"][d][d] for d in range(10))
+    assert 0 < kept["mistakes"]["count"] <= wrong
 
 
 @pytest.mark.slow

@@ -200,4 +200,9 @@ def test_a_worse_model_is_not_activated(tmp_path: Path, mnist_dir: Path) -> None
         command="test",
     )
     assert forced["decision"] == "forced" and registry.active() == forced["version"]
+    card = registry.get(forced["version"]).card
+    # The new version keeps its own MNIST test mistakes, for the insights page.
+    kept = card["insights"]["mnist_test"]
+    wrong = 10_000 - sum(card["metrics"]["mnist_test"]["confusion_matrix"][d][d] for d in range(10))
+    assert kept["n"] == 10_000 and 0 < kept["mistakes"]["count"] <= wrong
     store.close()

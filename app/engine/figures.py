@@ -1,11 +1,14 @@
-"""Pictures of what the network learned, as RGB arrays (the web layer encodes them as PNG).
+"""Pictures of what the network learned, as RGB arrays, and their PNG encoding.
 
 A diverging colour map shows signed values: blue for negative, white for zero, red for
 positive, each scaled by the largest magnitude in its own picture.
 """
 
+from io import BytesIO
+
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
 RGB = NDArray[np.uint8]  # (h, w, 3)
 NEGATIVE = np.array([33, 102, 172], dtype=np.float32)  # blue
@@ -36,3 +39,10 @@ def weight_grid(weights: NDArray[np.floating], *, columns: int = 16, scale: int 
         r, c = divmod(u, columns)
         grid[r * cell : r * cell + 28 * scale, c * cell : c * cell + 28 * scale] = picture
     return grid
+
+
+def encode_png(picture: NDArray[np.uint8]) -> bytes:
+    """A grayscale (h, w) or RGB (h, w, 3) uint8 picture as PNG bytes."""
+    buffer = BytesIO()
+    Image.fromarray(np.ascontiguousarray(picture)).save(buffer, format="PNG")
+    return buffer.getvalue()

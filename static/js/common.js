@@ -212,6 +212,26 @@ const numbers = new Intl.NumberFormat();
 /** 1234 -> "1,234" in the reader's locale. */
 export const formatCount = (n) => numbers.format(n);
 
+const percentFormat = new Intl.NumberFormat(undefined, {
+  style: "percent",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** A finite number (not null, undefined or NaN). */
+export const isNumber = (x) => typeof x === "number" && Number.isFinite(x);
+
+/** An accuracy (0..1) as "99.07%", or "–" when there is none. */
+export const percent = (x) => (isNumber(x) ? percentFormat.format(x) : "–");
+
+/** An HTML element `tag` with `className` and text or child nodes. */
+export function el(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
 /** Wire the shared pad shortcuts: Ctrl/Cmd+Z undo, Escape or Delete clear. */
 export function bindPadKeys(pad, onKey) {
   document.addEventListener("keydown", (e) => {

@@ -1,60 +1,17 @@
 /**
  * insights.js: the insights page. From GET /api/insights: the overall accuracy beside
  * the linear baseline's, accuracy per digit, the confusion matrix as a heat map (MNIST
- * test or the contributed drawings, whose mistakes come from GET /api/insights/mistakes),
- * and the learning curves. The charts are inline SVG drawn here; no chart library.
+ * test for the network or the linear model, or the contributed drawings; a cell's images
+ * come from GET /api/insights/mistakes), the learning curves and the average input of
+ * each digit. The charts are inline SVG (charts.js); no chart library.
  */
 
-import { api, formatCount, showError } from "./common.js";
+import { digitBars, legendItem, lineChart, shortPercent } from "./charts.js";
+import { api, el, formatCount, isNumber, percent, showError } from "./common.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const $ = (selector) => document.querySelector(selector);
 const testid = (id) => document.querySelector(`[data-testid="${id}"]`);
 const field = (name) => document.querySelector(`[data-field="${name}"]`);
-
-const percentFormat = new Intl.NumberFormat(undefined, {
-  style: "percent",
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-const isNumber = (x) => typeof x === "number" && Number.isFinite(x);
-const percent = (x) => (isNumber(x) ? percentFormat.format(x) : "–");
-const shortPercent = (x) => `${(100 * x).toFixed(Number.isInteger(Math.round(1000 * x) / 10) ? 0 : 1)}%`;
-
-/** An HTML element `tag` with `className` and text or child nodes. */
-function el(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-/** An SVG element `tag` with attributes `attrs` and child nodes. */
-function svg(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined) node.setAttribute(name, String(value));
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-/** `n` round tick values from `lo` to `hi`. */
-function ticks(lo, hi, n = 5) {
-  const raw = (hi - lo) / n;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
-  const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-6; v += step) out.push(+v.toFixed(10));
-  return out;
-}
-
-/** A legend entry: a swatch (class `kind`, e.g. "sw-line is-dashed") and its text. */
-const legendItem = (swatchClass, text, color) => {
-  const swatch = el("span", `ins-swatch ${swatchClass}`);
-  if (color) swatch.style.setProperty("--c", color);
-  return el("span", "ins-legend-item", swatch, text);
-};
 
 // --- overall ----------------------------------------------------------------------------
 
@@ -71,7 +28,9 @@ function showOverall(data) {
   if (contributed && contributed.n > 0) {
     out.textContent = percent(contributed.accuracy);
     const right = Math.round(contributed.accuracy * contributed.n);
-    note.textContent = `${formatCount(right)} of ${formatCount(contributed.n)} drawings read as labelled, by the active version now`;
+    const linear = data.baseline?.contributed?.accuracy;
+    const versus = isNumber(linear) ? ` (the linear model: ${percent(linear)})` : "";
+    note.textContent = `${formatCount(right)} of ${formatCount(contributed.n)} drawings read as labelled, by the active version now${versus}`;
   } else {
     out.textContent = "–";
     note.textContent = "No contributed drawings yet: draw some on the Collect page.";
@@ -117,53 +76,14 @@ function perDigit(metrics) {
 }
 
 function showPerDigit(data) {
-  const series = [{ name: "MNIST test", cls: "is-mnist", values: perDigit(data.mnist_test) }];
+  const series = [{ name: "This network", cls: "is-mnist", values: perDigit(data.mnist_test) }];
+  const base = perDigit(data.baseline?.metrics?.mnist_test);
+  if (base) series.push({ name: "Linear model", cls: "is-base", values: base });
   const contributed = perDigit(data.contributed);
   if (contributed && data.contributed.n > 0) {
-    series.push({ name: "Your drawings", cls: "is-contributed", values: contributed });
+    series.push({ name: "Your drawings (this network)", cls: "is-contributed", values: contributed });
   }
-  const all = series.flatMap((s) => s.values).filter(isNumber);
-  // Start the axis below the lowest bar, at a tenth, so the differences show.
-  const lo = Math.min(0.9, Math.floor(Math.min(...all) * 10) / 10);
-  const W = 560;
-  const H = 230;
-  const m = { top: 22, right: 8, bottom: 28, left: 44 };
-  const iw = W - m.left - m.right;
-  const ih = H - m.top - m.bottom;
-  const y = (v) => m.top + ih * (1 - (v - lo) / (1 - lo));
-  const group = iw / 10;
-  const barW = Math.min(26, (group * 0.72) / series.length);
-  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "ins-svg", role: "img", "aria-label": "Accuracy per digit" });
-  for (const t of ticks(lo, 1, 4)) {
-    chart.append(
-      svg("line", { class: "ins-grid-line", x1: m.left, x2: W - m.right, y1: y(t), y2: y(t) }),
-      svg("text", { class: "ins-tick", x: m.left - 6, y: y(t) + 4, "text-anchor": "end" }, shortPercent(t)),
-    );
-  }
-  for (let d = 0; d < 10; d++) {
-    const x0 = m.left + d * group + (group - barW * series.length) / 2;
-    series.forEach((s, i) => {
-      const v = s.values[d];
-      const x = x0 + i * barW;
-      if (!isNumber(v)) {
-        chart.append(svg("text", { class: "ins-tick", x: x + barW / 2, y: y(lo) - 4, "text-anchor": "middle" }, "–"));
-        return;
-      }
-      const top = y(Math.max(v, lo));
-      const bar = svg(
-        "rect",
-        { class: `ins-bar ${s.cls}`, x: x + 1, y: top, width: barW - 2, height: Math.max(0, y(lo) - top), rx: 3, "data-digit": d },
-        svg("title", {}, `${d}: ${percent(v)} (${s.name})`),
-      );
-      chart.append(bar);
-      if (series.length === 1) {
-        chart.append(svg("text", { class: "ins-bar-value", x: x + barW / 2, y: top - 5, "text-anchor": "middle" }, (100 * v).toFixed(1)));
-      }
-    });
-    chart.append(svg("text", { class: "ins-axis-digit", x: m.left + d * group + group / 2, y: H - 8, "text-anchor": "middle" }, String(d)));
-  }
-  chart.append(svg("line", { class: "ins-axis", x1: m.left, x2: W - m.right, y1: y(lo), y2: y(lo) }));
-  testid("per-digit").replaceChildren(chart);
+  testid("per-digit").replaceChildren(digitBars(series, "Accuracy per digit"));
   field("per-digit-legend").replaceChildren(...series.map((s) => legendItem(`sw-box ${s.cls}`, s.name)));
 }
 
@@ -173,9 +93,16 @@ let insights = null;
 let shownSet = "mnist";
 let mistakesAsked = 0; // the newest request, so a late answer can't replace a newer one
 
+/** The confusion matrices the toggle offers: their metrics and where their mistakes are. */
+const SETS = {
+  mnist: { name: "MNIST test", metrics: (d) => d.mnist_test, query: "source=mnist&of=active" },
+  baseline: { name: "Linear model, MNIST test", metrics: (d) => d.baseline?.metrics?.mnist_test, query: "source=mnist&of=baseline" },
+  contributed: { name: "Your drawings", metrics: (d) => d.contributed, query: "source=contributed&of=active" },
+};
+
 function showConfusion(set) {
   shownSet = set;
-  const metrics = set === "contributed" ? insights.contributed : insights.mnist_test;
+  const metrics = SETS[set].metrics(insights);
   for (const button of document.querySelectorAll(".ins-toggle-btn")) {
     button.setAttribute("aria-pressed", String(button.dataset.set === set));
   }
@@ -199,7 +126,7 @@ function showConfusion(set) {
       // Square-root scale: a handful of mistakes still shows beside hundreds.
       cell.style.setProperty("--v", Math.sqrt(count / (diag ? diagMax : offMax)).toFixed(3));
       const what = diag ? "read right" : `read as ${p}`;
-      cell.title = `${count} ${count === 1 ? "drawing" : "drawings"} of ${t} ${what}`;
+      cell.title = `${count} ${count === 1 ? "image" : "images"} of ${t} ${what}`;
       if (clickable) {
         cell.type = "button";
         cell.addEventListener("click", () => showMistakes(t, p, count));
@@ -216,7 +143,7 @@ const mistakesList = panel.querySelector(".ins-mistake-list");
 
 function openPanel(title, note) {
   field("mistakes-title").textContent = title;
-  field("mistakes-note").replaceChildren(...[].concat(note));
+  field("mistakes-note").textContent = note;
   mistakesList.replaceChildren();
   panel.hidden = false;
 }
@@ -224,7 +151,7 @@ function openPanel(title, note) {
 function mistakeItem(item, truth) {
   const img = el("img");
   img.src = item.image_url;
-  img.alt = `A drawing labelled ${truth}`;
+  img.alt = item.mnist_index === undefined ? `A drawing labelled ${truth}` : `MNIST test image ${item.mnist_index}, labelled ${truth}`;
   img.width = 84;
   img.height = 84;
   img.loading = "lazy";
@@ -235,43 +162,37 @@ function mistakeItem(item, truth) {
   const probs = el(
     "ol",
     "ins-probs",
-    ...top.map(([d, p]) => {
-      const row = el("li", d === truth ? "is-truth" : null, el("span", "ins-prob-digit", String(d)), el("span", "ins-prob-value", percent(p)));
-      return row;
-    }),
+    ...top.map(([d, p]) => el("li", d === truth ? "is-truth" : null, el("span", "ins-prob-digit", String(d)), el("span", "ins-prob-value", percent(p)))),
   );
   const li = el("li", "ins-mistake", img, probs);
-  li.dataset.sampleId = String(item.id);
+  if (item.id !== undefined) li.dataset.sampleId = String(item.id);
+  if (item.mnist_index !== undefined) li.title = `MNIST test image #${item.mnist_index}`;
   return li;
 }
 
+/** The note above a cell's images: whose labels, which model, and how many are shown. */
+function mistakesNote(set, truth, predicted, shown, count) {
+  if (!shown) return "None any more: the drawings may have been relabelled or deleted.";
+  const who = set === "contributed" ? "the person who drew it" : "MNIST";
+  const model = set === "baseline" ? "the linear model" : "the active version";
+  const some = shown < count ? ` The ${shown} it was surest of are shown.` : "";
+  return `Labelled ${truth} by ${who}; ${model} reads ${predicted}. Its three most likely digits under each.${some}`;
+}
+
 async function showMistakes(truth, predicted, count) {
-  const title = `${count} ${count === 1 ? "drawing" : "drawings"} of ${truth} read as ${predicted}`;
+  const set = shownSet;
   const asked = ++mistakesAsked;
-  if (shownSet !== "contributed") {
-    openPanel(
-      `MNIST test: ${title}`,
-      [
-        "The MNIST test images are not stored on this server, so only the counts can be shown",
-        " here; switch to contributed drawings to see the drawings themselves.",
-      ],
-    );
-    panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
-    return;
-  }
-  openPanel(`Your drawings: ${title}`, "Loading…");
+  openPanel(`${SETS[set].name}: ${count} ${count === 1 ? "image" : "images"} of ${truth} read as ${predicted}`, "Loading…");
   panel.setAttribute("aria-busy", "true");
   try {
-    const data = await api(`/api/insights/mistakes?true=${truth}&predicted=${predicted}`);
+    const data = await api(`/api/insights/mistakes?true=${truth}&predicted=${predicted}&${SETS[set].query}`);
     if (asked !== mistakesAsked) return;
-    field("mistakes-note").textContent = data.items.length
-      ? `Labelled ${truth} by the person who drew it; the active version reads ${predicted}. Its three most likely digits under each.`
-      : "None any more: the drawings may have been relabelled or deleted.";
+    field("mistakes-note").textContent = mistakesNote(set, truth, predicted, data.items.length, count);
     mistakesList.replaceChildren(...data.items.map((item) => mistakeItem(item, truth)));
   } catch (error) {
     if (asked !== mistakesAsked) return;
-    field("mistakes-note").textContent = "";
-    showError(error.message);
+    field("mistakes-note").textContent = error.status === 404 ? error.message : "";
+    if (error.status !== 404) showError(error.message);
   } finally {
     if (asked === mistakesAsked) panel.removeAttribute("aria-busy");
   }
@@ -292,58 +213,32 @@ for (const button of document.querySelectorAll(".ins-toggle-btn")) {
   });
 }
 
+// --- average inputs -------------------------------------------------------------------------
+
+function showAverageInputs(data) {
+  const box = testid("average-inputs");
+  const averages = data.average_inputs;
+  if (!averages) {
+    box.replaceChildren(el("p", "ins-note", "This version's card keeps no average inputs."));
+    return;
+  }
+  const figure = (src, d, kind) => {
+    const img = el("img");
+    img.src = src;
+    img.width = 56;
+    img.height = 56;
+    img.alt = kind === "mean" ? `The average MNIST test image read as ${d}` : `How the images read as ${d} differ from the average image`;
+    return el("figure", `ins-avg is-${kind}`, img, el("figcaption", null, String(d)));
+  };
+  box.replaceChildren(
+    el("div", "ins-avg-row", el("span", "ins-avg-label", "Average input"), ...averages.images.map((src, d) => figure(src, d, "mean"))),
+    el("div", "ins-avg-row", el("span", "ins-avg-label", "Minus the average of all"), ...averages.difference.map((src, d) => figure(src, d, "difference"))),
+  );
+}
+
 // --- learning curves ----------------------------------------------------------------------
 
 const PALETTE = ["var(--accent)", "#0891b2", "#d97706", "#db2777", "#65a30d", "#7c3aed"];
-
-/** One line chart: `lines` of {values: [[epoch, y]], color, active, dashed, version, series}. */
-function lineChart({ title, lines, maxEpoch, lo, hi, format }) {
-  const W = 520;
-  const H = 240;
-  const m = { top: 26, right: 12, bottom: 34, left: 48 };
-  const iw = W - m.left - m.right;
-  const ih = H - m.top - m.bottom;
-  const x = (e) => m.left + (maxEpoch > 1 ? ((e - 1) / (maxEpoch - 1)) * iw : iw / 2);
-  const y = (v) => m.top + ih * (1 - (v - lo) / (hi - lo || 1));
-  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "ins-svg", role: "img", "aria-label": title });
-  chart.append(svg("text", { class: "ins-chart-title", x: m.left, y: 14 }, title));
-  for (const t of ticks(lo, hi, 4)) {
-    chart.append(
-      svg("line", { class: "ins-grid-line", x1: m.left, x2: W - m.right, y1: y(t), y2: y(t) }),
-      svg("text", { class: "ins-tick", x: m.left - 6, y: y(t) + 4, "text-anchor": "end" }, format(t)),
-    );
-  }
-  for (const t of ticks(1, maxEpoch, Math.min(8, Math.max(1, maxEpoch - 1)))) {
-    if (!Number.isInteger(t)) continue;
-    chart.append(
-      svg("line", { class: "ins-axis", x1: x(t), x2: x(t), y1: y(lo), y2: y(lo) + 4 }),
-      svg("text", { class: "ins-tick", x: x(t), y: y(lo) + 17, "text-anchor": "middle" }, String(t)),
-    );
-  }
-  chart.append(
-    svg("line", { class: "ins-axis", x1: m.left, x2: W - m.right, y1: y(lo), y2: y(lo) }),
-    svg("line", { class: "ins-axis", x1: m.left, x2: m.left, y1: m.top, y2: y(lo) }),
-    svg("text", { class: "ins-axis-label", x: m.left + iw / 2, y: H - 2, "text-anchor": "middle" }, "epoch"),
-  );
-  // Inactive versions first, so the active one is drawn on top.
-  for (const line of [...lines].sort((a, b) => Number(a.active) - Number(b.active))) {
-    const points = line.values.map(([e, v]) => `${x(e).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    const polyline = svg(
-      "polyline",
-      {
-        class: `ins-line${line.active ? " is-active" : ""}${line.dashed ? " is-dashed" : ""}`,
-        points,
-        "data-version": line.version,
-        "data-series": line.series,
-        "data-points": line.values.length,
-      },
-      svg("title", {}, `${line.version}: ${line.label}`),
-    );
-    polyline.style.setProperty("--c", line.color);
-    chart.append(polyline);
-  }
-  return chart;
-}
 
 function showCurves(data) {
   const curves = (data.curves || []).filter((c) => c.epochs.length);
@@ -412,8 +307,12 @@ async function load() {
   const contributed = testid("show-contributed");
   contributed.disabled = !(insights.contributed && insights.contributed.n > 0);
   contributed.title = contributed.disabled ? "No contributed drawings yet" : "";
+  const baseline = testid("show-baseline");
+  baseline.disabled = !insights.baseline?.metrics?.mnist_test;
+  baseline.title = baseline.disabled ? "No linear baseline in this install" : "";
   showConfusion("mnist");
   showCurves(insights);
+  showAverageInputs(insights);
 }
 
 load();

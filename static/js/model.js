@@ -8,7 +8,10 @@
 import {
   adminApi,
   api,
+  el,
   formatCount,
+  isNumber,
+  percent,
   saveToken,
   savedToken,
   showError,
@@ -43,17 +46,7 @@ let activating = false;
 
 // --- formatting -------------------------------------------------------------------------
 
-const percentFormat = new Intl.NumberFormat(undefined, {
-  style: "percent",
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-const isNumber = (x) => typeof x === "number" && Number.isFinite(x);
-
-/** An accuracy (0..1) as "99.07%", or "–" when there is none. */
-const percent = (x) => (isNumber(x) ? percentFormat.format(x) : "–");
 
 /** The change from `before` to `after` (0..1) in percentage points: "+1.20 pts". */
 function points(before, after) {
@@ -74,14 +67,6 @@ const architecture = (card) => {
   const sizes = card?.architecture?.sizes;
   return Array.isArray(sizes) && sizes.length ? sizes.join(" → ") : "–";
 };
-
-/** An element `tag` with `className` and text or child nodes. */
-function el(tag, className, ...children) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
 
 const DECISIONS = {
   activated: ["Activated", "chip-ok", "It beat its parent, so it went live."],

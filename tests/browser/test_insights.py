@@ -1,5 +1,6 @@
 """The insights page (/insights): accuracy beside the baseline, per-digit bars, the
-confusion heat map and its mistakes, the learning curves, the first layer's weights."""
+confusion heat maps and their mistakes, the learning curves, the first layer's weights
+and the average input of each digit."""
 
 import re
 from pathlib import Path
@@ -89,8 +90,12 @@ def test_the_page_shows_accuracy_confusions_curves_and_the_first_layer(
         percent(data["contributed"]["accuracy"])
     )
 
-    # Ten bars per series: MNIST and the contributed drawings.
-    expect(by_id(page, "per-digit").locator("rect.ins-bar.is-mnist")).to_have_count(10)
+    # Ten bars per MNIST series (the network, the linear model), one per contributed digit.
+    bars = by_id(page, "per-digit").locator("rect.ins-bar")
+    expect(bars.and_(page.locator(".is-mnist"))).to_have_count(10)
+    expect(bars.and_(page.locator(".is-base"))).to_have_count(10)
+    drawn = sum(1 for row in data["contributed"]["confusion_matrix"] if sum(row))
+    expect(bars.and_(page.locator(".is-contributed"))).to_have_count(drawn)
 
     # The MNIST heat map: 100 cells whose counts are the test set.
     cells = by_id(page, "confusion").locator("[data-testid^=cell-]")
@@ -112,10 +117,30 @@ def test_the_page_shows_accuracy_confusions_curves_and_the_first_layer(
         "(img) => img.complete && img.naturalWidth > 0", arg=layer.element_handle()
     )
 
-    # An MNIST mistake points to the offline report.
+    # The average input of each digit, and how it differs from the average of all.
+    averages = by_id(page, "average-inputs").locator("img")
+    expect(averages).to_have_count(20)
+    page.wait_for_function(IMAGES_LOADED, arg=averages.element_handles())
+
+    # An MNIST cell lists the test images kept in the card, surest mistake first.
     by_id(page, "cell-4-9").click()
-    expect(by_id(page, "mistakes")).to_be_visible()
-    expect(by_id(page, "mistakes")).to_contain_text("not stored on this server")
+    tiles = by_id(page, "mistakes").locator(".ins-mistake")
+    expect(tiles).to_have_count(min(mnist["confusion_matrix"][4][9], 12))
+    page.wait_for_function(
+        IMAGES_LOADED, arg=by_id(page, "mistakes").locator("img").element_handles()
+    )
+    expect(tiles.first.locator(".ins-probs li").first).to_contain_text("9")
+    page.screenshot(path=screenshot_dir / "insights-mistakes-desktop.png", full_page=False)
+
+    # The linear model's confusions, and its own mistakes.
+    by_id(page, "show-baseline").click()
+    expect(by_id(page, "mistakes")).to_be_hidden()
+    expect(by_id(page, "cell-7-2")).to_have_text(str(baseline["confusion_matrix"][7][2]))
+    counts = cells.evaluate_all("cs => cs.map((c) => Number(c.textContent))")
+    assert sum(counts) == 10000 and counts[11] == baseline["confusion_matrix"][1][1]
+    by_id(page, "cell-7-2").click()
+    expect(by_id(page, "mistakes")).to_contain_text("the linear model reads 2")
+    expect(tiles).to_have_count(min(baseline["confusion_matrix"][7][2], 12))
 
     # The contributed drawings: the mislabelled sevens' cell lists them.
     by_id(page, "show-contributed").click()

@@ -1,14 +1,13 @@
 """Labelled drawings: contribute, list, fetch, export, statistics; relabel and delete (admin)."""
 
-from io import BytesIO
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from PIL import Image
 
+from app.engine.figures import encode_png
 from app.store import NewSample, Sample
 from app.web.deps import Admin, SettingsDep, StoreDep
 from app.web.export import FORMATS, build_export, chunks
@@ -117,8 +116,11 @@ async def export(
 def sample_png(sample_id: int, store: StoreDep) -> Response:
     """The 28x28 image the model saw (white ink on black, as in MNIST)."""
     sample = _found(store.get(sample_id), sample_id)
-    buffer = _png(sample.pixels)
-    return Response(buffer, media_type="image/png", headers={"Cache-Control": "max-age=86400"})
+    return Response(
+        encode_png(sample.pixels),
+        media_type="image/png",
+        headers={"Cache-Control": "max-age=86400"},
+    )
 
 
 @router.get("/samples/{sample_id}", response_model=SampleDetail, responses=NOT_FOUND)
@@ -155,9 +157,3 @@ def stats(store: StoreDep) -> Stats:
         prediction_matched=s.prediction_matched,
         prediction_accuracy=s.prediction_matched / s.with_prediction if s.with_prediction else None,
     )
-
-
-def _png(pixels: np.ndarray) -> bytes:
-    buffer = BytesIO()
-    Image.fromarray(np.asarray(pixels, dtype=np.uint8), mode="L").save(buffer, format="PNG")
-    return buffer.getvalue()
