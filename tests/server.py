@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -19,12 +20,20 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Server:
+    """A running ``digitpad serve`` process and its base URL."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+
+
 @contextmanager
-def running_server(
+def server_process(
     env: dict[str, str], log_path: Path, *, workers: int = 1, timeout: float = 30
-) -> Iterator[str]:
-    """Start ``digitpad serve`` with ``env`` added to the environment; yield its base URL
-    once /healthz answers; stop it at the end."""
+) -> Iterator[Server]:
+    """Start ``digitpad serve`` with ``env`` added to the environment; yield it once
+    /healthz answers; stop it at the end (if the test has not killed it already)."""
     port = free_port()
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers)]
@@ -44,7 +53,7 @@ def running_server(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"server did not start: {log_path.read_text()[-3000:]}")
                 time.sleep(0.1)
-            yield url
+            yield Server(process, url)
         finally:
             process.terminate()
             try:
@@ -52,3 +61,12 @@ def running_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def running_server(
+    env: dict[str, str], log_path: Path, *, workers: int = 1, timeout: float = 30
+) -> Iterator[str]:
+    """`server_process`, yielding only the base URL."""
+    with server_process(env, log_path, workers=workers, timeout=timeout) as server:
+        yield server.url
