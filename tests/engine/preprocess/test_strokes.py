@@ -201,3 +201,34 @@ def test_scaling_a_drawing_and_its_canvas_does_not_change_the_result(
 ) -> None:
     scaled = strokes_to_pixels(transformed(drawing, scale), 280 * scale, 280 * scale)
     np.testing.assert_allclose(scaled, strokes_to_pixels(drawing, 280, 280), atol=1e-6)
+
+
+# Anything at all, as JSON can carry it (and NumPy-free Python adds): the answer is an
+# image or a refusal the API turns into a 422, never another exception.
+anything = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()  # NaN, infinities, subnormals, huge values
+    | st.text(max_size=3),
+    lambda children: st.lists(children, max_size=5),
+    max_leaves=40,
+)
+
+
+# Well-formed strokes with any numbers at all as points: NaN, infinities, 1e308, -0.0.
+any_points = st.lists(
+    st.lists(st.lists(st.floats() | st.integers(), min_size=2, max_size=3), max_size=20),
+    max_size=3,
+)
+
+
+@given(anything | any_points, st.one_of(st.floats(), st.integers(-5, 20_000)))
+@settings(deadline=None, max_examples=300)
+def test_arbitrary_input_gives_an_image_or_a_clear_refusal(strokes: object, side: float) -> None:
+    try:
+        image = strokes_to_pixels(strokes, side, 280)  # type: ignore[arg-type]
+    except (InvalidInput, EmptyDrawing) as refusal:
+        assert str(refusal)  # a message to show
+    else:
+        assert_network_input(image)
