@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 import numpy as np
 import uvicorn
+from pydantic import ValidationError
 from tqdm import tqdm
 
 from app import __version__
@@ -27,10 +28,12 @@ from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
 from app.engine.train import EpochStats, TrainConfig, train
 from app.finetuning import FinetuneOptions, run_finetune
+from app.report import write_report
 from app.store import JobStore, ModelRegistry, SampleStore, open_store
 from app.versions import seed
 
 DEFAULT_MODEL = "default.npz"
+BASELINE_MODEL = "baseline.npz"
 _D = TrainConfig()  # the CLI's defaults are the config's
 
 
@@ -159,13 +162,65 @@ def evaluate_command(model_path: Path | None, mnist_dir: Path | None) -> None:
     click.echo(json.dumps(report, indent=2))
 
 
+@main.command("report")
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Model .npz (default: the model folder's default.npz).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the figures (PNG) and index.html into; made if missing.",
+)
+@click.option("--mnist-dir", type=click.Path(path_type=Path), default=None)
+def report_command(model_path: Path | None, out: Path, mnist_dir: Path | None) -> None:
+    """Write the insights views of a model as PNG files and one HTML page, for offline
+    reading, compared with the linear baseline of the model folder."""
+    settings = get_settings()
+    path = model_path or settings.model_dir / DEFAULT_MODEL
+    try:
+        written, notes = write_report(
+            path, out, baseline_path=settings.model_dir / BASELINE_MODEL, mnist_dir=mnist_dir
+        )
+    except DigitpadError as e:
+        _fail(e)
+    except OSError as e:
+        raise click.ClickException(f"cannot write the report into {out}: {e}") from None
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    for written_path in written:
+        click.echo(str(written_path))
+
+
 @main.command("serve", context_settings={"show_default": True})
 @click.option("--host", default="127.0.0.1", help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000)
 @click.option("--workers", type=click.IntRange(min=1), default=1, help="Worker processes.")
-def serve_command(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    help="Comma-separated proxy addresses (or *) trusted to set X-Forwarded-For: the "
+    "client address that rate limits and logs use.",
+)
+def serve_command(host: str, port: int, workers: int, forwarded_allow_ips: str) -> None:
     """Serve the drawing page and the API (settings from DIGITPAD_* variables)."""
-    uvicorn.run("app.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+    try:
+        get_settings()  # a bad setting stops here, as one message
+    except ValidationError as error:
+        raise click.ClickException(str(error)) from None
+    uvicorn.run(
+        "app.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        access_log=False,  # the app logs every request itself, as JSON
+    )
 
 
 def _open_registry() -> tuple[SampleStore, ModelRegistry]:

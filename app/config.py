@@ -4,14 +4,35 @@ Every field is read from an environment variable named ``DIGITPAD_<FIELD>`` and 
 documented in the README's settings table (a test checks that).
 """
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
+from limits import RateLimitItem, parse_many
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ORIGIN = re.compile(r"^https?://[^/\s]+$")  # scheme://host[:port], no path, no trailing slash
+
+
+def parse_rate(value: str) -> list[RateLimitItem]:
+    """A rate limit setting as limits: ``"600/minute"``, several (``"10/second;600/minute"``),
+    or ``"off"`` (none). Raises ValueError naming the expected form."""
+    value = value.strip()
+    if value.lower() == "off":
+        return []
+    try:
+        items = parse_many(value)
+    except ValueError:
+        raise ValueError(
+            f"expected a rate like 600/minute (or several, 10/second;600/minute) or off, "
+            f"got {value!r}"
+        ) from None
+    if any(item.amount < 1 for item in items):
+        raise ValueError(f"expected at least 1 request per window (or off), got {value!r}")
+    return items
 
 
 class Settings(BaseSettings):
@@ -72,6 +93,26 @@ class Settings(BaseSettings):
         description="How often each server worker checks which model "
         "version is active, and switches to it.",
     )
+    rate_limit_predict: str = Field(
+        default="600/minute",
+        description="Most POST /predict, /predict/batch and /explain requests from one client "
+        "(IP address), together: a rate like 600/minute, several (10/second;600/minute), or off.",
+    )
+    rate_limit_samples: str = Field(
+        default="600/minute",
+        description="Most POST /api/samples requests from one client (IP address): "
+        "a rate like 600/minute, or off.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis holding the rate limit counts, shared by every worker and machine "
+        "(redis://HOST:PORT/DB, rediss:// or unix://). Unset: each worker counts alone.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Comma-separated origins (https://example.org) whose pages may call "
+        "/predict, /predict/batch and /explain; * for any. Empty: no CORS headers.",
+    )
 
     def to_env(self) -> dict[str, str]:
         """These settings as DIGITPAD_* variables, for a child process to read back."""
@@ -86,7 +127,31 @@ class Settings(BaseSettings):
             env[f"DIGITPAD_{name.upper()}"] = str(value)
         return env
 
-    @field_validator("mnist_mirrors", mode="before")
+    @field_validator("rate_limit_predict", "rate_limit_samples")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value.strip()
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"expected redis://HOST:PORT/DB, rediss:// or unix://, got {value!r}")
+        return value or None
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin != "*" and not ORIGIN.match(origin):
+                raise ValueError(
+                    f"expected origins like https://example.org (no path, no trailing slash) "
+                    f"or *, got {origin!r}"
+                )
+        return value
+
+    @field_validator("mnist_mirrors", "cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import httpx
 
+# The tests and benchmarks that drive a real server send far more requests than people
+# drawing do: no rate limits there unless ``env`` sets them (tests/web/test_ratelimit.py
+# tests the limits themselves).
+NO_RATE_LIMITS = {"DIGITPAD_RATE_LIMIT_PREDICT": "off", "DIGITPAD_RATE_LIMIT_SAMPLES": "off"}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -38,7 +43,9 @@ def server_process(
     command = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers)]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            command, env={**os.environ, **NO_RATE_LIMITS, **env}, stdout=log, stderr=log
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout

@@ -13,7 +13,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -43,13 +43,16 @@ def create_store_engine(url: str) -> Engine:
             "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
         ) from exc
     if parsed.drivername == "sqlite":
-        return _sqlite_engine(parsed)
-    if parsed.drivername in ("postgresql", "postgresql+psycopg"):
-        return _postgres_engine(parsed)
-    raise ValueError(
-        f"unsupported database driver {parsed.drivername!r} in "
-        f"{parsed.render_as_string(hide_password=True)}; use sqlite or postgresql+psycopg"
-    )
+        engine = _sqlite_engine(parsed)
+    elif parsed.drivername in ("postgresql", "postgresql+psycopg"):
+        engine = _postgres_engine(parsed)
+    else:
+        raise ValueError(
+            f"unsupported database driver {parsed.drivername!r} in "
+            f"{parsed.render_as_string(hide_password=True)}; use sqlite or postgresql+psycopg"
+        )
+    event.listen(engine, "handle_error", _unavailable)
+    return engine
 
 
 def migrate(engine: Engine) -> None:
@@ -60,22 +63,18 @@ def migrate(engine: Engine) -> None:
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    try:
-        with engine.begin() as connection:
-            _lock_for_migration(connection)
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    except OperationalError as exc:
-        raise _unavailable(engine, exc) from exc
+    with engine.begin() as connection:
+        _lock_for_migration(connection)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def check_connection(engine: Engine) -> None:
-    """Run ``SELECT 1``; raise :class:`StoreUnavailableError` if the database does not answer."""
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        raise _unavailable(engine, exc) from exc
+    """Run ``SELECT 1``; raise :class:`StoreUnavailableError` if the database does not answer.
+
+    (Every engine made here turns operational errors into StoreUnavailableError.)"""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -118,6 +117,10 @@ def _lock_for_migration(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _unavailable(engine: Engine, exc: OperationalError) -> StoreUnavailableError:
-    where = engine.url.render_as_string(hide_password=True)
-    return StoreUnavailableError(f"cannot use the database {where}: {exc.orig}")
+def _unavailable(context: ExceptionContext) -> StoreUnavailableError | None:
+    """An operational error (server down or gone, file unwritable, lock timeout) becomes
+    StoreUnavailableError, wherever it happens: the web layer answers it with 503."""
+    if not isinstance(context.sqlalchemy_exception, OperationalError):
+        return None
+    where = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
+    return StoreUnavailableError(f"cannot use the database {where}: {context.original_exception}")

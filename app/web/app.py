@@ -5,17 +5,26 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from app import __version__
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.store import JobStore, ModelRegistry, open_store
-from app.versions import load_version, seed
+from app.engine import checkpoint
+from app.versions import SHIPPED_MODEL
 from app.web import errors
-from app.web.follow import follow_active_version
+from app.web.cors import PredictionCORSMiddleware
 from app.web.limits import BodyLimitMiddleware
+from app.web.observability import (
+    Metrics,
+    ObservabilityMiddleware,
+    configure_logging,
+    metrics_endpoint,
+)
+from app.web.ratelimit import RateLimiter, RateLimitMiddleware
 from app.web.routes import health, insights, models, pages, predict, samples
+from app.web.startup import connect, stay_connected
 
 DESCRIPTION = """Draw a digit, watch a NumPy multilayer perceptron read it.
 
@@ -25,18 +34,20 @@ Predictions live at the root (`/predict`, `/predict/batch`); the app's data live
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Open the store, load the active model version and follow it, for the process's life."""
+    """Load the model and open the store (retrying in the background while the database is
+    down), then follow the active model version, for the process's life."""
     settings: Settings = app.state.settings
-    store = app.state.store = open_store(settings.database_url)
-    registry = app.state.registry = ModelRegistry(store.engine)
-    app.state.jobs = JobStore(store.engine)
-    app.state.model = load_version(registry, seed(registry, settings.model_dir))
-    follower = asyncio.create_task(follow_active_version(app, settings.model_poll_seconds))
+    app.state.store = app.state.registry = app.state.jobs = None
+    app.state.model = checkpoint.load(settings.model_dir / SHIPPED_MODEL)
+    await run_in_threadpool(connect, app)
+    follower = asyncio.create_task(stay_connected(app))
     try:
         yield
     finally:
         follower.cancel()
-        store.close()
+        if app.state.store is not None:
+            app.state.store.close()
+        await app.state.limiter.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,10 +55,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPIOffline(
         title="digitpad", version=__version__, description=DESCRIPTION, lifespan=lifespan
     )
-    app.state.settings = settings or get_settings()
-    app.add_middleware(BodyLimitMiddleware, max_bytes=app.state.settings.max_body_bytes)
+    settings = app.state.settings = settings or get_settings()
+    configure_logging()
+    app.state.limiter = RateLimiter.from_settings(settings)
+    app.state.metrics = Metrics(app.state)
+    # The last added runs first: log and count everything, CORS, rate limits, body size.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.limiter)
+    if settings.cors_origins:
+        app.add_middleware(PredictionCORSMiddleware, origins=settings.cors_origins)
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     errors.install(app)
     for module in (pages, predict, samples, models, insights, health):
         app.include_router(module.router)
+    app.add_api_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     return app

@@ -9,13 +9,22 @@ from fastapi import Depends, Header, HTTPException, Request
 from app.config import Settings
 from app.engine.checkpoint import Checkpoint
 from app.store import JobStore, ModelRegistry, SampleStore
+from app.web.errors import RETRY_AFTER_SECONDS
 
 
 def _from_state(name: str) -> Callable[[Request], Any]:
-    """A dependency returning ``app.state.<name>``, set once by the app's lifespan."""
+    """A dependency returning ``app.state.<name>``, set by the app's lifespan; 503 while
+    it is None (the database has not been reached yet, see startup.py)."""
 
     def get(request: Request) -> Any:
-        return getattr(request.app.state, name)
+        value = getattr(request.app.state, name)
+        if value is None:
+            raise HTTPException(
+                503,
+                "the database is unavailable; try again shortly",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        return value
 
     get.__name__ = f"get_{name}"
     return get

@@ -1,5 +1,11 @@
-"""Errors to HTTP, in one place: every 4xx answer is JSON with a ``detail`` message."""
+"""Errors to HTTP, in one place: every error answer is JSON with a ``detail`` message.
 
+Validation errors (422) also carry pydantic's list as ``errors``; the OpenAPI schema is
+amended to say so (`install`), and routes declare their other error answers with
+`responses`.
+"""
+
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -8,6 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from app.engine.errors import DigitpadError, InvalidInput, ModelFileError
+from app.store import StoreUnavailableError
+
+log = logging.getLogger("digitpad.errors")
+RETRY_AFTER_SECONDS = 5  # what a 503 tells clients to wait
 
 # Engine errors and their status; the first class that matches wins.
 STATUS: list[tuple[type[DigitpadError], int]] = [
@@ -30,12 +40,72 @@ def describe(errors: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {"detail": {"type": "string", "description": "What is wrong"}},
+}
+VALIDATION_SCHEMA: dict[str, Any] = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "Every problem, on one line"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+    },
+}
+REASONS = {
+    400: "Bad request",
+    404: "Not found",
+    413: "Body or image over a size limit",
+    415: "Unsupported content type",
+    422: "Invalid input",
+    429: "Too many requests",
+    503: "Model or database unavailable",
+}
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route can give, for its ``responses=``: JSON with ``detail``."""
+    return {
+        code: {
+            "description": REASONS[code],
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
+        for code in codes
+    }
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``."""
+    """Register the handlers on ``app`` and document the validation error's shape."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # built once, then cached by FastAPI
+        components = schema.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in components:
+            components["HTTPValidationError"] = VALIDATION_SCHEMA
+        # A body that cannot be parsed at all (broken JSON or multipart) gets a 400.
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("400", responses(400)[400])
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(DigitpadError)
     async def engine_error(_: Request, error: DigitpadError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=status_of(error))
+
+    @app.exception_handler(StoreUnavailableError)
+    async def store_unavailable(_: Request, error: StoreUnavailableError) -> JSONResponse:
+        log.warning("%s", error)
+        return JSONResponse(
+            {"detail": "the database is unavailable; try again shortly"},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

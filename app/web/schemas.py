@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any, Self
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Digit = Annotated[int, Field(ge=0, le=9, strict=True, description="A digit, 0 to 9.")]
@@ -14,6 +15,9 @@ Point = Annotated[
     list[float],
     Field(min_length=2, max_length=3, description="[x, y] or [x, y, t]: canvas pixels, t in ms"),
 ]
+
+# Row ids are 64-bit in both databases: a larger number in a path is refused (422).
+Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id")]
 
 
 class Strict(BaseModel):

@@ -1,5 +1,6 @@
 """An app from the factory, on a temporary SQLite file, driven in-process."""
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.web.app import create_app
+from app.web.observability import configure_logging
 
 ADMIN_TOKEN = "test-admin-token"
 
@@ -51,3 +53,17 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """``caplog``, receiving the ``digitpad`` loggers too (they do not propagate to the
+    root; pytest attaches to such loggers only if they existed when the test started)."""
+    configure_logging()
+    logger = logging.getLogger("digitpad")
+    attach = caplog.handler not in logger.handlers
+    if attach:
+        logger.addHandler(caplog.handler)
+    yield caplog
+    if attach:
+        logger.removeHandler(caplog.handler)

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.web.deps import ModelDep, StoreDep
+from app.web.deps import ModelDep
 
 router = APIRouter(tags=["health"])
 
@@ -17,16 +17,23 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", responses={503: {"description": "Model or database unavailable"}})
-def readyz(model: ModelDep, store: StoreDep) -> JSONResponse:
-    """The model is loaded and the database answers."""
-    try:
-        store.ping()
-    except Exception as error:  # any failure to reach the database means "not ready"
-        return JSONResponse(
-            {"status": "unavailable", "database": f"unreachable: {type(error).__name__}"},
-            status_code=503,
-        )
-    return JSONResponse({"status": "ready", "model": model.version, "database": "ok"})
+def readyz(request: Request) -> JSONResponse:
+    """The model is loaded and the database answers (503 otherwise, saying which)."""
+    model, store = request.app.state.model, request.app.state.store
+    database = "ok"
+    if store is None:
+        database = "unreachable: not connected yet"
+    else:
+        try:
+            store.ping()
+        except Exception as error:  # any failure to reach the database means "not ready"
+            database = f"unreachable: {type(error).__name__}"
+    version = model.version if model is not None else None
+    ready = database == "ok" and model is not None
+    return JSONResponse(
+        {"status": "ready" if ready else "unavailable", "model": version, "database": database},
+        status_code=200 if ready else 503,
+    )
 
 
 @router.get("/api/model", tags=["model"])

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from app.config import Settings
 from app.store import Job, JobRunning, ModelVersion
 from app.web.deps import Admin, JobsDep, RegistryDep, SettingsDep
-from app.web.schemas import FinetuneRequest, JobOut, ModelList, ModelVersionOut
+from app.web.schemas import FinetuneRequest, Id, JobOut, ModelList, ModelVersionOut
 
 router = APIRouter(tags=["models"])
 
@@ -64,12 +64,12 @@ def start_finetune(
 
 
 @router.get(
-    "/api/admin/jobs/{job_id}",
+    "/api/admin/jobs/{job_id:int}",
     response_model=JobOut,
     dependencies=[Admin],
     responses={404: {"description": "No such job"}},
 )
-def get_job(job_id: int, jobs: JobsDep) -> JobOut:
+def get_job(job_id: Id, jobs: JobsDep) -> JobOut:
     """A job's progress while it runs, then its result or error."""
     job = jobs.get(job_id)
     if job is None:

@@ -13,7 +13,9 @@ from app.config import Settings
 from app.engine.errors import InvalidInput
 from app.engine.explain import explain
 from app.web.deps import ModelDep, SettingsDep
+from app.web.errors import responses
 from app.web.inputs import Image28, drawing_to_pixels, predict, upload_to_pixels
+from app.web.observability import observe
 from app.web.schemas import (
     BatchPrediction,
     BatchRequest,
@@ -48,6 +50,7 @@ DRAWING_BODY: dict[str, Any] = {
         },
     }
 }
+DRAWING_ERRORS = responses(413, 415, 422)
 
 
 async def read_image(request: Request, settings: Settings) -> Image28:
@@ -68,20 +71,24 @@ async def read_image(request: Request, settings: Settings) -> Image28:
     )
 
 
-@router.post("/predict", response_model=Prediction, openapi_extra=DRAWING_BODY)
+@router.post(
+    "/predict", response_model=Prediction, openapi_extra=DRAWING_BODY, responses=DRAWING_ERRORS
+)
 async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) -> Prediction:
     """Read one digit: JSON strokes + canvas, JSON pixels, or a multipart ``image`` file."""
-    return predict(model, [await read_image(request, settings)])[0]
+    return observe(request, predict(model, [await read_image(request, settings)]))[0]
 
 
-@router.post("/explain", response_model=Explained, openapi_extra=DRAWING_BODY)
+@router.post(
+    "/explain", response_model=Explained, openapi_extra=DRAWING_BODY, responses=DRAWING_ERRORS
+)
 async def explain_one(request: Request, model: ModelDep, settings: SettingsDep) -> Explained:
     """Read one digit (bodies as for /predict) and say why: a saliency map over the 28x28
     input and the hidden units that fired most."""
     image = await read_image(request, settings)
     reasons = await run_in_threadpool(explain, model.network, image)
     return Explained(
-        **predict(model, [image])[0].model_dump(),
+        **observe(request, predict(model, [image]), count=False)[0].model_dump(),
         saliency=np.round(reasons.saliency, 3).tolist(),
         hidden=[
             [
@@ -98,8 +105,10 @@ async def explain_one(request: Request, model: ModelDep, settings: SettingsDep) 
     )
 
 
-@router.post("/predict/batch", response_model=BatchPrediction)
-def predict_batch(body: BatchRequest, model: ModelDep, settings: SettingsDep) -> BatchPrediction:
+@router.post("/predict/batch", response_model=BatchPrediction, responses=responses(413))
+def predict_batch(
+    body: BatchRequest, request: Request, model: ModelDep, settings: SettingsDep
+) -> BatchPrediction:
     """Read many drawings in one pass; one invalid item refuses the whole batch."""
     if len(body.items) > settings.max_batch:
         raise InvalidInput(f"expected at most {settings.max_batch} items, got {len(body.items)}")
@@ -109,7 +118,7 @@ def predict_batch(body: BatchRequest, model: ModelDep, settings: SettingsDep) ->
             images.append(drawing_to_pixels(item, settings))
         except InvalidInput as error:
             raise InvalidInput(f"items[{i}]: {error}") from error
-    return BatchPrediction(predictions=predict(model, images))
+    return BatchPrediction(predictions=observe(request, predict(model, images)))
 
 
 def parse_drawing(body: bytes) -> Drawing:

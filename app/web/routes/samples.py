@@ -12,7 +12,16 @@ from app.store import NewSample, Sample
 from app.web.deps import Admin, SettingsDep, StoreDep
 from app.web.export import FORMATS, build_export, chunks
 from app.web.inputs import drawing_to_pixels
-from app.web.schemas import Canvas, Relabel, SampleDetail, SampleIn, SampleOut, SamplePage, Stats
+from app.web.schemas import (
+    Canvas,
+    Id,
+    Relabel,
+    SampleDetail,
+    SampleIn,
+    SampleOut,
+    SamplePage,
+    Stats,
+)
 
 router = APIRouter(prefix="/api", tags=["samples"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No sample with that id"}}
@@ -93,7 +102,11 @@ def list_samples(
     return SamplePage(items=[_out(request, s) for s in page.items], next=next_url)
 
 
-@router.get("/samples/export")
+@router.get(
+    "/samples/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}, "description": "A zip archive"}},
+)
 async def export(
     store: StoreDep,
     format: Annotated[Literal["npz", "idx"], Query(description="npz or idx (zip)")] = "npz",
@@ -109,11 +122,11 @@ async def export(
 
 
 @router.get(
-    "/samples/{sample_id}.png",
+    "/samples/{sample_id:int}.png",
     name="sample_png",
     responses={**NOT_FOUND, 200: {"content": {"image/png": {}}}},
 )
-def sample_png(sample_id: int, store: StoreDep) -> Response:
+def sample_png(sample_id: Id, store: StoreDep) -> Response:
     """The 28x28 image the model saw (white ink on black, as in MNIST)."""
     sample = _found(store.get(sample_id), sample_id)
     return Response(
@@ -123,23 +136,25 @@ def sample_png(sample_id: int, store: StoreDep) -> Response:
     )
 
 
-@router.get("/samples/{sample_id}", response_model=SampleDetail, responses=NOT_FOUND)
-def get_sample(sample_id: int, request: Request, store: StoreDep) -> SampleDetail:
+@router.get("/samples/{sample_id:int}", response_model=SampleDetail, responses=NOT_FOUND)
+def get_sample(sample_id: Id, request: Request, store: StoreDep) -> SampleDetail:
     """One sample, with its strokes as they were sent."""
     sample = _found(store.get(sample_id), sample_id)
     return SampleDetail(**_out(request, sample).model_dump(), strokes=sample.strokes)
 
 
 @router.patch(
-    "/samples/{sample_id}", response_model=SampleOut, responses=NOT_FOUND, dependencies=[Admin]
+    "/samples/{sample_id:int}", response_model=SampleOut, responses=NOT_FOUND, dependencies=[Admin]
 )
-def relabel(sample_id: int, body: Relabel, request: Request, store: StoreDep) -> SampleOut:
+def relabel(sample_id: Id, body: Relabel, request: Request, store: StoreDep) -> SampleOut:
     """Change a sample's label (admin)."""
     return _out(request, _found(store.relabel(sample_id, body.label), sample_id))
 
 
-@router.delete("/samples/{sample_id}", status_code=204, responses=NOT_FOUND, dependencies=[Admin])
-def delete(sample_id: int, store: StoreDep) -> Response:
+@router.delete(
+    "/samples/{sample_id:int}", status_code=204, responses=NOT_FOUND, dependencies=[Admin]
+)
+def delete(sample_id: Id, store: StoreDep) -> Response:
     """Delete a sample (admin)."""
     if not store.delete(sample_id):
         raise HTTPException(404, f"no sample with id {sample_id}")

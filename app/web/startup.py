@@ -1,0 +1,54 @@
+"""Opening the database and the model at start, and again while the database is down.
+
+A server that starts while its database is unreachable still starts: it answers
+/healthz, serves predictions from the shipped model file, answers 503 to everything that
+needs the database (and /readyz with 503, so a load balancer keeps it out of rotation),
+and tries to connect every ``RETRY_SECONDS``. Once connected it loads the database's
+active version and follows it (follow.py). A database lost later is noticed by each
+request (503, see errors.py) and by /readyz; the connection pool reconnects by itself.
+"""
+
+import asyncio
+import logging
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from app.config import Settings
+from app.store import JobStore, ModelRegistry, StoreUnavailableError, open_store
+from app.versions import load_version, seed
+from app.web.follow import follow_active_version
+
+log = logging.getLogger("digitpad.startup")
+RETRY_SECONDS = 2.0
+
+
+def connect(app: FastAPI) -> bool:
+    """Open the store, seed the shipped model into the registry and load the active
+    version into ``app.state``; False (and nothing changed) if the database is down."""
+    settings: Settings = app.state.settings
+    try:
+        store = open_store(settings.database_url)
+    except StoreUnavailableError as error:
+        log.warning("%s; retrying every %.0f s", error, RETRY_SECONDS)
+        return False
+    registry = ModelRegistry(store.engine)
+    try:
+        model = load_version(registry, seed(registry, settings.model_dir))
+    except StoreUnavailableError as error:
+        log.warning("%s; retrying every %.0f s", error, RETRY_SECONDS)
+        store.close()
+        return False
+    app.state.registry, app.state.jobs = registry, JobStore(store.engine)
+    app.state.model = model
+    app.state.store = store  # last: the store being set means "connected"
+    return True
+
+
+async def stay_connected(app: FastAPI) -> None:
+    """Run until cancelled: connect (retrying), then follow the active model version."""
+    while app.state.store is None:
+        await asyncio.sleep(RETRY_SECONDS)
+        if await run_in_threadpool(connect, app):
+            log.info("connected to the database; serving version %s", app.state.model.version)
+    await follow_active_version(app, app.state.settings.model_poll_seconds)
