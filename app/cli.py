@@ -7,6 +7,7 @@ import platform
 import shlex
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -62,6 +63,12 @@ def main() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=_D.batch_size)
 @click.option("--epochs", type=click.IntRange(min=1), default=_D.epochs)
 @click.option("--augment/--no-augment", default=_D.augment)
+@click.option(
+    "--restroke",
+    type=click.FloatRange(0, 1),
+    default=_D.augmentation.restroke,
+    help="Share of training digits redrawn with a round pen, as the canvas draws.",
+)
 @click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
 @click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
 @click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
@@ -77,10 +84,13 @@ def main() -> None:
     help="Where to write the model (.npz, with its .json card). "
     "Default: models/ in the cache folder.",
 )
-def train_command(mnist_dir: Path | None, out: Path | None, **options: Any) -> None:
+def train_command(
+    mnist_dir: Path | None, out: Path | None, restroke: float, **options: Any
+) -> None:
     """Train a network on MNIST and write it with its model card."""
     try:
-        config = TrainConfig(**options)
+        augmentation = replace(_D.augmentation, restroke=restroke)
+        config = TrainConfig(**options, augmentation=augmentation)
         data = load_mnist_from_settings(mnist_dir)
     except DigitpadError as e:
         _fail(e)

@@ -1,6 +1,8 @@
 """Random distortions of a batch of 28x28 digits, for training on MNIST.
 
-Each sample gets one random affine map (rotation, scale, shear and translation about
+With probability ``restroke``, a sample is first redrawn along its skeleton with a round
+pen of random width, as the canvas draws (restroke.py). Then each sample gets one random
+affine map (rotation, scale, shear and translation about
 the image centre) and, with probability ``elastic_prob``, a smooth random displacement
 field: the elastic distortion of Simard, Steinkraus & Platt (2003), "Best Practices for
 Convolutional Neural Networks Applied to Visual Document Analysis", ICDAR. Both are
@@ -17,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.engine.errors import ConfigError, InvalidInput
+from app.engine.restroke import restroke
 
 SIDE = 28  # images are SIDE x SIDE, flattened row-major
 CENTRE = (SIDE - 1) / 2
@@ -39,6 +42,8 @@ class AugmentConfig:
     elastic_alpha: float = 34.0  # strength of the elastic field, in pixels (Simard et al.: 34)
     elastic_sigma: float = 6.0  # std of its Gaussian smoothing, in pixels (Simard et al.: 4)
     elastic_prob: float = 0.5  # fraction of samples that also get the elastic field
+    restroke: float = 0.0  # fraction of samples first redrawn with a round pen (restroke.py)
+    restroke_width: tuple[float, float] = (1.6, 3.6)  # (min, max) pen width, pixels
 
     def __post_init__(self) -> None:
         def check(ok: bool, expected: str, got: object) -> None:
@@ -56,6 +61,7 @@ class AugmentConfig:
         check(0 <= self.elastic_alpha < np.inf, "elastic_alpha >= 0", self.elastic_alpha)
         check(0 < self.elastic_sigma < np.inf, "elastic_sigma > 0", self.elastic_sigma)
         check(0 <= self.elastic_prob <= 1, "elastic_prob in [0, 1]", self.elastic_prob)
+        check(0 <= self.restroke <= 1, "restroke in [0, 1]", self.restroke)
 
 
 def augment(
@@ -67,6 +73,11 @@ def augment(
     Returns a new (n, 784) float32 array in [0, 1]. All randomness comes from ``rng``.
     """
     n = len(images)
+    if config.restroke > 0:  # draws nothing from rng when off: old recipes replay exactly
+        redrawn = rng.random(n) < config.restroke
+        if redrawn.any():
+            images = images.copy()
+            images[redrawn] = restroke(images[redrawn], rng, width=config.restroke_width)
     theta = rng.uniform(-config.rotation_deg, config.rotation_deg, n)
     s = rng.uniform(config.scale[0], config.scale[1], n)
     k = rng.uniform(-config.shear, config.shear, n)

@@ -1,5 +1,7 @@
 """Tests of app.engine.augment: exact warps against NumPy references, then random batches."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -177,3 +179,29 @@ def test_invalid_config_raises_config_error(options: dict[str, object]) -> None:
 def test_images_of_the_wrong_shape_raise_invalid_input() -> None:
     with pytest.raises(InvalidInput, match=r"expected images of shape \(n, 784\)"):
         augment(np.zeros((2, 28, 28), np.float32), np.random.default_rng(0), AugmentConfig())
+
+
+def test_restroke_redraws_the_chosen_share_with_a_round_pen() -> None:
+    ring = np.zeros((28, 28), dtype=np.float32)
+    d = np.hypot(*np.meshgrid(np.arange(28) - 13.5, np.arange(28) - 13.5))
+    ring[(d > 6) & (d < 9)] = 1.0  # a thick "0"
+    images = np.tile(ring.ravel(), (64, 1))
+    config = replace(OFF, restroke=0.5, restroke_width=(1.5, 1.5))
+    out = augment(images, np.random.default_rng(3), config)
+    # Exactly the samples the rng chose first are redrawn, with the same thin pen.
+    chosen = np.random.default_rng(3).random(64) < 0.5
+    redrawn = ~np.isclose(out, images).all(axis=1)
+    np.testing.assert_array_equal(redrawn, chosen)
+    assert 0 < chosen.sum() < 64
+    thin_ink, thick_ink = out[chosen].sum(axis=1), images[0].sum()
+    assert np.all(thin_ink < 0.7 * thick_ink) and np.allclose(thin_ink, thin_ink[0], rtol=1e-3)
+
+
+def test_restroke_off_draws_nothing_from_the_rng() -> None:
+    images = blob(8)
+    with_field = augment(images, np.random.default_rng(4), AugmentConfig(restroke=0.0))
+    np.testing.assert_array_equal(
+        with_field, augment(images, np.random.default_rng(4), AugmentConfig())
+    )
+    with pytest.raises(ConfigError, match="restroke in"):
+        AugmentConfig(restroke=1.5)

@@ -1,0 +1,176 @@
+"""How well a model reads canvas drawings, before and after fine-tuning on some writers.
+
+For the shipped model (or each ``--model``), prints:
+
+1. accuracy on MNIST test, on the traced proxy (every MNIST test digit thinned and traced
+   back into pen strokes) and on the scripted proxy (scripted writers, each with their
+   own habits), each drawing sent through the server's strokes preprocessing; and the
+   confusion matrix of each;
+2. the contribute -> fine-tune -> evaluate loop on the scripted writers: half the writers
+   contribute their drawings (into a real SQLite store, with a contributor id each), the
+   product's own fine-tuning run (`app.finetuning.run_finetune`, the defaults of
+   `digitpad finetune`) trains a new version, and the other writers' drawings are read by
+   the model before and after, with MNIST test before and after.
+
+The proxies are stand-ins, not people: see app/engine/proxy/__init__.py.
+
+Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist .venv/bin/python bench/domain.py
+"""
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.config import Settings, get_settings
+from app.data import load_mnist_from_settings
+from app.engine import checkpoint
+from app.engine.checkpoint import Checkpoint, card_path
+from app.engine.metrics import Evaluation, evaluate
+from app.engine.mnist import to_inputs
+from app.engine.proxy import ProxySet, render, scripted, traced
+from app.finetuning import FinetuneOptions, run_finetune
+from app.store import ModelRegistry, NewSample, open_store
+from app.versions import SHIPPED_MODEL, load_version, seed
+
+SCRIPTED_WRITERS = 100
+PER_DIGIT = 3  # drawings of each digit by each scripted writer
+CANVAS = 280.0
+
+
+def proxies(mnist_dir: Path | None, rng_seed: int) -> tuple[dict[str, Any], dict[str, ProxySet]]:
+    """MNIST test (images, labels) and the two proxy sets, made with ``rng_seed``."""
+    data = load_mnist_from_settings(mnist_dir)
+    test = (to_inputs(data.test.images), data.test.labels.astype(np.int64))
+    rng = np.random.default_rng(rng_seed)
+    sets = {
+        "traced": traced(data.test.images, data.test.labels, rng=rng),
+        "scripted": scripted(SCRIPTED_WRITERS, PER_DIGIT, rng=rng),
+    }
+    return {"mnist": test}, sets
+
+
+def confusion_text(result: Evaluation) -> str:
+    """The confusion matrix as aligned text: rows true digit, columns what was read."""
+    cm = np.array(result.confusion_matrix)
+    width = max(4, len(str(cm.max())) + 1)
+    lines = ["true\\read" + "".join(f"{p:>{width}}" for p in range(10))]
+    for t in range(10):
+        lines.append(f"{t:>9}" + "".join(f"{c:>{width}}" for c in cm[t]))
+    return "\n".join(lines)
+
+
+def measure(model: Checkpoint, images: np.ndarray, labels: np.ndarray) -> Evaluation:
+    return evaluate(model.network, images, labels)
+
+
+def finetune_loop(
+    model_path: Path, proxy: ProxySet, images: np.ndarray, mnist_dir: Path | None, rng_seed: int
+) -> dict[str, Any]:
+    """Half the proxy's writers contribute, `run_finetune` runs, the others are read."""
+    rng = np.random.default_rng(rng_seed)
+    writers = np.unique(proxy.writers)
+    contributing = set(rng.permutation(writers)[: len(writers) // 2].tolist())
+    given = np.array([w in contributing for w in proxy.writers])
+    with tempfile.TemporaryDirectory() as folder:
+        model_dir = Path(folder) / "model"
+        model_dir.mkdir()
+        shutil.copy(model_path, model_dir / SHIPPED_MODEL)
+        shutil.copy(card_path(model_path), card_path(model_dir / SHIPPED_MODEL))
+        settings = Settings(
+            database_url=f"sqlite:///{folder}/digitpad.db",
+            model_dir=model_dir,
+            mnist_dir=mnist_dir or get_settings().mnist_dir,
+        )
+        store = open_store(settings.database_url)
+        registry = ModelRegistry(store.engine)
+        before = load_version(registry, seed(registry, model_dir))
+        for i in np.flatnonzero(given):
+            store.add(
+                NewSample(
+                    label=int(proxy.labels[i]),
+                    pixels=np.rint(images[i].reshape(28, 28) * 255).astype(np.uint8),
+                    strokes=[stroke.round(2).tolist() for stroke in proxy.strokes[i]],
+                    canvas_width=CANVAS,
+                    canvas_height=CANVAS,
+                    source="bench",
+                    contributor=f"writer-{proxy.writers[i]}",
+                )
+            )
+        started = time.perf_counter()
+        options = FinetuneOptions(mnist_dir=settings.mnist_dir, seed=rng_seed)
+        summary = run_finetune(settings, store, registry, options, command="bench/domain.py")
+        seconds = time.perf_counter() - started
+        after = load_version(registry, registry.active() or before.version)
+        store.close()
+    others = ~given
+    return {
+        "contributed": int(given.sum()),
+        "writers": (len(contributing), len(writers) - len(contributing)),
+        "before": measure(before, images[others], proxy.labels[others]).accuracy,
+        "after": measure(after, images[others], proxy.labels[others]).accuracy,
+        "mnist_before": summary["before"]["mnist_test"],
+        "mnist_after": summary["after"]["mnist_test"],
+        "decision": summary["decision"],
+        "seconds": seconds,
+    }
+
+
+def report(path: Path, mnist: dict[str, Any], sets: dict[str, ProxySet], args: Any) -> None:
+    model = checkpoint.load(path)
+    print(f"\n## {path} (version {model.version}, {'-'.join(map(str, model.network.sizes))})")
+    rendered = {name: render(proxy) for name, proxy in sets.items()}
+    results = {"MNIST test": measure(model, *mnist["mnist"])}
+    for name, proxy in sets.items():
+        results[f"{name} proxy"] = measure(model, rendered[name], proxy.labels)
+    print("\n| set | drawings | accuracy |\n| --- | ---: | ---: |")
+    for name, result in results.items():
+        print(f"| {name} | {result.n:,} | {result.accuracy:.2%} |")
+    for name, result in results.items():
+        print(f"\nconfusion, {name}:\n{confusion_text(result)}")
+    if args.loop:
+        print(
+            loop_text(
+                finetune_loop(path, sets["scripted"], rendered["scripted"], args.mnist_dir, 0)
+            )
+        )
+
+
+def loop_text(loop: dict[str, Any]) -> str:
+    """The fine-tune loop's result as a small table."""
+    gain, mnist_change = loop["after"] - loop["before"], loop["mnist_after"] - loop["mnist_before"]
+    return (
+        f"\nfine-tune loop on the scripted proxy: {loop['writers'][0]} writers contribute "
+        f"{loop['contributed']:,} drawings, {loop['writers'][1]} other writers are read"
+        f"\n| | before | after | gain |\n| --- | ---: | ---: | ---: |"
+        f"\n| other writers | {loop['before']:.2%} | {loop['after']:.2%} | {100 * gain:+.2f} pts |"
+        f"\n| MNIST test | {loop['mnist_before']:.2%} | {loop['mnist_after']:.2%} "
+        f"| {100 * mnist_change:+.2f} pts |"
+        f"\ndecision: {loop['decision']} ({loop['seconds']:.0f} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, action="append", help="model .npz (repeatable)")
+    parser.add_argument("--mnist-dir", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=0, help="for the proxies")
+    parser.add_argument("--no-loop", dest="loop", action="store_false", help="skip fine-tuning")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    mnist, sets = proxies(args.mnist_dir, args.seed)
+    seconds = time.perf_counter() - started
+    print(
+        f"proxies: traced {len(sets['traced'].labels):,} MNIST test digits; scripted "
+        f"{SCRIPTED_WRITERS} writers x 10 digits x {PER_DIGIT} ({seconds:.0f} s)"
+    )
+    for path in args.model or [get_settings().model_dir / SHIPPED_MODEL]:
+        report(path, mnist, sets, args)
+
+
+if __name__ == "__main__":
+    main()

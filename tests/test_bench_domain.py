@@ -1,0 +1,77 @@
+"""bench/domain.py: the proxy accuracy table, the confusion matrices and the fine-tune loop,
+run small on the shipped model."""
+
+from argparse import Namespace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.config import PROJECT_ROOT
+from app.engine import checkpoint
+from app.engine.metrics import evaluate
+from app.engine.proxy import render, scripted, traced
+from bench.domain import confusion_text, finetune_loop, loop_text, report
+
+SHIPPED = PROJECT_ROOT / "model" / "default.npz"
+
+
+def test_confusion_text_is_the_matrix_row_by_row() -> None:
+    model = checkpoint.load(SHIPPED)
+    proxy = scripted(2, 1, rng=np.random.default_rng(0))
+    result = evaluate(model.network, render(proxy), proxy.labels)
+    lines = confusion_text(result).splitlines()
+    assert lines[0].split() == ["true\\read", *map(str, range(10))]
+    rows = [[int(c) for c in line.split()[1:]] for line in lines[1:]]
+    assert rows == result.confusion_matrix and sum(map(sum, rows)) == 20
+
+
+@pytest.mark.mnist
+def test_report_prints_each_set_and_its_confusions(
+    mnist_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = np.random.default_rng(1)
+    images = (rng.random((50, 784)) > 0.8).astype(np.float32)
+    mnist = {"mnist": (images, rng.integers(0, 10, 50))}
+    sets = {
+        "traced": traced(
+            np.rint(images.reshape(-1, 28, 28) * 255).astype(np.uint8),
+            np.arange(50) % 10,
+            rng=rng,
+        ),
+        "scripted": scripted(8, 2, rng=rng),
+    }
+    report(SHIPPED, mnist, sets, Namespace(loop=False, mnist_dir=mnist_dir))
+    out = capsys.readouterr().out
+    for row in ("| MNIST test | 50 |", "| traced proxy | 50 |", "| scripted proxy | 160 |"):
+        assert row in out
+    assert out.count("confusion, ") == 3
+    assert "fine-tune loop" not in out
+
+
+def test_loop_text_shows_the_gain_in_points() -> None:
+    loop = {
+        "writers": (4, 5),
+        "contributed": 1234,
+        "before": 0.9,
+        "after": 0.955,
+        "mnist_before": 0.99,
+        "mnist_after": 0.988,
+        "decision": "activated",
+        "seconds": 12.3,
+    }
+    text = loop_text(loop)
+    assert "4 writers contribute 1,234 drawings, 5 other writers are read" in text
+    assert "| other writers | 90.00% | 95.50% | +5.50 pts |" in text
+    assert "| MNIST test | 99.00% | 98.80% | -0.20 pts |" in text
+    assert "decision: activated (12 s)" in text
+
+
+@pytest.mark.mnist
+def test_the_loop_fine_tunes_on_some_writers_and_reads_the_others(mnist_dir: Path) -> None:
+    proxy = scripted(6, 2, rng=np.random.default_rng(2))
+    loop = finetune_loop(SHIPPED, proxy, render(proxy), mnist_dir, 0)
+    assert loop["writers"] == (3, 3) and loop["contributed"] == 60
+    assert 0 <= loop["before"] <= 1 and 0 <= loop["after"] <= 1
+    assert loop["mnist_after"] >= 0.98  # a short fine-tune keeps MNIST
+    assert loop["decision"] in ("activated", "kept previous")
