@@ -27,6 +27,7 @@ from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
+from app.engine.proxy import written_by_scripted_writers
 from app.engine.train import EpochStats, TrainConfig, train
 from app.finetuning import FinetuneOptions, run_finetune
 from app.report import write_report
@@ -69,6 +70,12 @@ def main() -> None:
     default=_D.augmentation.restroke,
     help="Share of training digits redrawn with a round pen, as the canvas draws.",
 )
+@click.option(
+    "--scripted",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Drawings of scripted writers (styles MNIST lacks) added to the training set.",
+)
 @click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
 @click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
 @click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
@@ -85,7 +92,7 @@ def main() -> None:
     "Default: models/ in the cache folder.",
 )
 def train_command(
-    mnist_dir: Path | None, out: Path | None, restroke: float, **options: Any
+    mnist_dir: Path | None, out: Path | None, restroke: float, scripted: int, **options: Any
 ) -> None:
     """Train a network on MNIST and write it with its model card."""
     try:
@@ -95,6 +102,9 @@ def train_command(
     except DigitpadError as e:
         _fail(e)
     X, y = to_inputs(data.train.images), data.train.labels.astype(np.int64)
+    if scripted:
+        drawn, labels = written_by_scripted_writers(scripted, seed=config.seed)
+        X, y = np.concatenate([X, drawn]), np.concatenate([y, labels])
     click.echo(
         f"training {'-'.join(map(str, config.arch))} {config.activation} on "
         f"{len(X) - config.validation_size} images, validating on {config.validation_size}"
@@ -126,7 +136,7 @@ def train_command(
             "config": config.to_dict(),
             "seed": config.seed,
             "data": {
-                "source": "MNIST",
+                "source": "MNIST" + (f" + {scripted} scripted drawings" if scripted else ""),
                 "train": len(X) - config.validation_size,
                 "validation": config.validation_size,
                 "test": test.n,

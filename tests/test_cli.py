@@ -69,6 +69,20 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     assert 0 < kept["mistakes"]["count"] <= wrong
 
 
+def test_train_adds_scripted_drawings_and_restrokes(mnist_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "canvas.npz"
+    code, output = run(
+        "train", "--arch", "784,16,10", "--epochs", "1", "--restroke", "0.5",
+        "--scripted", "300", "--validation-size", "1000", "--mnist-dir", str(mnist_dir),
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, output
+    card = checkpoint.load(out).card
+    assert card["training"]["data"]["source"] == "MNIST + 300 scripted drawings"
+    assert card["training"]["data"]["train"] == 60_000 + 300 - 1000
+    assert card["training"]["config"]["augmentation"]["restroke"] == 0.5
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["default.npz", "baseline.npz"])
 def test_the_cards_command_reproduces_the_shipped_quality(

@@ -135,3 +135,18 @@ def render(proxy: ProxySet) -> npt.NDArray[np.float32]:
         except InvalidInput as e:
             raise InvalidInput(f"drawing {i} ({proxy.source}): {e}") from e
     return out
+
+
+TRAINING_STREAM = 1  # scripted training writers come from default_rng([seed, 1])
+
+
+def written_by_scripted_writers(
+    count: int, *, seed: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    """``count`` rendered drawings (count, 784) of scripted writers, with labels (count,),
+    for training: writers of their own (drawn from ``default_rng([seed, 1])``, not the
+    writers a benchmark draws with ``default_rng(seed)``), two drawings of each digit
+    each, so every style of the generator is seen, not only MNIST's."""
+    rng = np.random.default_rng([seed, TRAINING_STREAM])
+    drawings = scripted(max(1, -(-count // 20)), 2, rng=rng)
+    return render(drawings)[:count], drawings.labels[:count]

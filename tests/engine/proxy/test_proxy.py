@@ -10,7 +10,14 @@ from app.engine.checkpoint import load
 from app.engine.errors import InvalidInput
 from app.engine.mnist import load_mnist
 from app.engine.preprocess import strokes_to_pixels
-from app.engine.proxy import WRITER_BLOCK, ProxySet, render, scripted, traced
+from app.engine.proxy import (
+    WRITER_BLOCK,
+    ProxySet,
+    render,
+    scripted,
+    traced,
+    written_by_scripted_writers,
+)
 from tests.engine.preprocess.helpers import correlation_up_to_a_pixel
 from tests.shapes import DIGITS, strokes
 
@@ -104,3 +111,15 @@ def test_the_shipped_model_reads_traced_mnist(mnist_dir: Path, tmp_path: Path) -
     proxy = traced(test.images[:1000], test.labels[:1000], rng=np.random.default_rng(0))
     # Measured 96.3% (96.0% with other seeds), against 99.2% on these 1000 MNIST images.
     assert accuracy(proxy) > 0.93
+
+
+def test_training_drawings_come_from_writers_of_their_own() -> None:
+    images, labels = written_by_scripted_writers(45, seed=0)
+    assert images.shape == (45, 784) and images.dtype == np.float32
+    assert labels.tolist() == [d for d in range(10) for _ in range(2)] * 2 + [0] * 2 + [1] * 2 + [2]
+    assert images.max() <= 1 and (images.sum(axis=1) > 10).all()
+    again, _ = written_by_scripted_writers(45, seed=0)
+    np.testing.assert_array_equal(images, again)
+    # Not the writers a benchmark makes with default_rng(seed).
+    bench = render(scripted(3, 2, rng=np.random.default_rng(0)))
+    assert not np.isclose(bench[:45], images).all(axis=1).any()
