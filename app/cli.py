@@ -27,14 +27,16 @@ from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
-from app.engine.proxy import written_by_scripted_writers
+from app.engine.proxy import SCRIPTED_DRAWINGS, written_by_scripted_writers
 from app.engine.train import EpochStats, TrainConfig, train
 from app.finetuning import FinetuneOptions, run_finetune
 from app.report import write_report
 from app.store import JobStore, ModelRegistry, SampleStore, open_store
 from app.versions import seed
+from app.web.serving import NoDelayH11Protocol
 
 DEFAULT_MODEL = "default.npz"
+GRACEFUL_SECONDS = 30  # on SIGTERM, how long requests in flight may take to finish
 BASELINE_MODEL = "baseline.npz"
 _D = TrainConfig()  # the CLI's defaults are the config's
 
@@ -73,7 +75,7 @@ def main() -> None:
 @click.option(
     "--scripted",
     type=click.IntRange(min=0),
-    default=0,
+    default=SCRIPTED_DRAWINGS,
     help="Drawings of scripted writers (styles MNIST lacks) added to the training set.",
 )
 @click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
@@ -240,6 +242,8 @@ def serve_command(host: str, port: int, workers: int, forwarded_allow_ips: str) 
         workers=workers,
         forwarded_allow_ips=forwarded_allow_ips,
         access_log=False,  # the app logs every request itself, as JSON
+        http=NoDelayH11Protocol,  # see app/web/serving.py
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
 
 

@@ -1,11 +1,12 @@
 """Wider and deeper MLPs: accuracy against speed, each trained with the shipped recipe.
 
 For each architecture, trains a network with `digitpad train`'s defaults (the shipped
-model's recipe: augmentation, restroke, schedule, epochs) and only the layer sizes
-changed, then prints one table row: parameters, training time, MNIST test accuracy,
-traced proxy accuracy (MNIST test digits thinned and traced back into pen strokes, see
-bench/domain.py), and the latency of one drawing end to end (strokes -> 28x28 ->
-probabilities, median and p99 over ``--repeats`` calls) and of the forward pass alone.
+model's recipe: MNIST plus the scripted writers' drawings, augmentation with restroke,
+schedule, epochs) and only the layer sizes changed, then prints one table row:
+parameters, training time, MNIST test accuracy, traced proxy accuracy (MNIST test
+digits thinned and traced back into pen strokes, see bench/domain.py), and the latency
+of one drawing end to end (strokes -> 28x28 -> probabilities, median and p99 over
+``--repeats`` calls) and of the forward pass alone.
 
 Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist .venv/bin/python bench/architectures.py \
           [--arch 784,128,64,10 --arch 784,512,256,10 ...] [--epochs 40]
@@ -23,7 +24,7 @@ from app.data import load_mnist_from_settings
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
 from app.engine.preprocess import strokes_to_pixels
-from app.engine.proxy import render, traced
+from app.engine.proxy import SCRIPTED_DRAWINGS, render, traced, written_by_scripted_writers
 from app.engine.train import TrainConfig, train
 from bench.inference import seven, timed
 
@@ -48,7 +49,9 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_mnist_from_settings(None)
-    X, y = to_inputs(data.train.images), data.train.labels.astype(np.int64)
+    drawn, labels = written_by_scripted_writers(SCRIPTED_DRAWINGS, seed=TrainConfig().seed)
+    X = np.concatenate([to_inputs(data.train.images), drawn])
+    y = np.concatenate([data.train.labels.astype(np.int64), labels])
     test_X, test_y = to_inputs(data.test.images), data.test.labels.astype(np.int64)
     proxy = traced(data.test.images, data.test.labels, rng=np.random.default_rng(0))
     proxy_X = render(proxy)

@@ -6,7 +6,7 @@ For the shipped model (or each ``--model``), prints:
    back into pen strokes) and on the scripted proxy (scripted writers, each with their
    own habits), each drawing sent through the server's strokes preprocessing; and the
    confusion matrix of each;
-2. the contribute -> fine-tune -> evaluate loop on the scripted writers: half the writers
+2. the contribute -> fine-tune -> evaluate loop on each proxy: half the writers
    contribute their drawings (into a real SQLite store, with a contributor id each), the
    product's own fine-tuning run (`app.finetuning.run_finetune`, the defaults of
    `digitpad finetune`) trains a new version, and the other writers' drawings are read by
@@ -133,18 +133,16 @@ def report(path: Path, mnist: dict[str, Any], sets: dict[str, ProxySet], args: A
     for name, result in results.items():
         print(f"\nconfusion, {name}:\n{confusion_text(result)}")
     if args.loop:
-        print(
-            loop_text(
-                finetune_loop(path, sets["scripted"], rendered["scripted"], args.mnist_dir, 0)
-            )
-        )
+        for name, proxy in sets.items():
+            loop = finetune_loop(path, proxy, rendered[name], args.mnist_dir, 0)
+            print(loop_text(name, loop))
 
 
-def loop_text(loop: dict[str, Any]) -> str:
-    """The fine-tune loop's result as a small table."""
+def loop_text(name: str, loop: dict[str, Any]) -> str:
+    """The fine-tune loop's result on the ``name`` proxy as a small table."""
     gain, mnist_change = loop["after"] - loop["before"], loop["mnist_after"] - loop["mnist_before"]
     return (
-        f"\nfine-tune loop on the scripted proxy: {loop['writers'][0]} writers contribute "
+        f"\nfine-tune loop on the {name} proxy: {loop['writers'][0]} writers contribute "
         f"{loop['contributed']:,} drawings, {loop['writers'][1]} other writers are read"
         f"\n| | before | after | gain |\n| --- | ---: | ---: | ---: |"
         f"\n| other writers | {loop['before']:.2%} | {loop['after']:.2%} | {100 * gain:+.2f} pts |"

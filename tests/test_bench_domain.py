@@ -60,8 +60,8 @@ def test_loop_text_shows_the_gain_in_points() -> None:
         "decision": "activated",
         "seconds": 12.3,
     }
-    text = loop_text(loop)
-    assert "4 writers contribute 1,234 drawings, 5 other writers are read" in text
+    text = loop_text("scripted", loop)
+    assert "loop on the scripted proxy: 4 writers contribute 1,234 drawings, 5 other" in text
     assert "| other writers | 90.00% | 95.50% | +5.50 pts |" in text
     assert "| MNIST test | 99.00% | 98.80% | -0.20 pts |" in text
     assert "decision: activated (12 s)" in text

@@ -50,7 +50,7 @@ def test_shipped_card_matches_what_evaluate_measures(mnist_dir: Path) -> None:
 def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "small.npz"
     code, output = run(
-        "train", "--arch", "784,16,10", "--epochs", "1", "--no-augment",
+        "train", "--arch", "784,16,10", "--epochs", "1", "--no-augment", "--scripted", "0",
         "--validation-size", "1000", "--mnist-dir", str(mnist_dir), "--out", str(out),
     )  # fmt: skip
     assert code == 0, output

@@ -92,7 +92,8 @@ def test_report_page_shows_the_cards_numbers_and_figures(shipped_report: tuple[P
     for accuracy in test["per_class_accuracy"]:
         assert f"<td>{accuracy:.2%}</td>" in page
     assert card["version"] in page and card["training"]["command"] in page
-    assert "784-128-64-10" in page and "109,386 parameters" in page
+    sizes = "-".join(map(str, card["architecture"]["sizes"]))
+    assert sizes in page and f"{card['parameters']:,} parameters" in page
 
 
 def test_report_of_the_linear_model_shows_its_output_weights(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ class AugmentConfig:
     elastic_alpha: float = 34.0  # strength of the elastic field, in pixels (Simard et al.: 34)
     elastic_sigma: float = 6.0  # std of its Gaussian smoothing, in pixels (Simard et al.: 4)
     elastic_prob: float = 0.5  # fraction of samples that also get the elastic field
-    restroke: float = 0.0  # fraction of samples first redrawn with a round pen (restroke.py)
+    restroke: float = 0.5  # fraction of samples first redrawn with a round pen (restroke.py)
     restroke_width: tuple[float, float] = (1.6, 3.6)  # (min, max) pen width, pixels
 
     def __post_init__(self) -> None:
@@ -73,7 +73,7 @@ def augment(
     Returns a new (n, 784) float32 array in [0, 1]. All randomness comes from ``rng``.
     """
     n = len(images)
-    if config.restroke > 0:  # draws nothing from rng when off: old recipes replay exactly
+    if config.restroke > 0:
         redrawn = rng.random(n) < config.restroke
         if redrawn.any():
             images = images.copy()

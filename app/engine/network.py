@@ -1,6 +1,6 @@
 """A fully connected network (multilayer perceptron) in NumPy, trained by backpropagation.
 
-Layers are ``sizes = (784, 128, 64, 10)``: an input of 784 pixels, hidden layers with
+Layers are ``sizes = (784, 256, 128, 10)``: an input of 784 pixels, hidden layers with
 the same activation (ReLU or sigmoid), and a softmax output read with cross-entropy.
 ``sizes = (784, 10)`` is the linear softmax-regression baseline, behind the same
 interface. The maths follows Nielsen's *Neural Networks and Deep Learning*, chapter 2,
@@ -79,7 +79,7 @@ class MLP:
 
     @property
     def sizes(self) -> tuple[int, ...]:
-        """Layer widths, input first: (784, 128, 64, 10) for the default network."""
+        """Layer widths, input first: (784, 256, 128, 10) for the default network."""
         return (self.weights[0].shape[0], *(W.shape[1] for W in self.weights))
 
     @property

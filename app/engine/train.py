@@ -25,7 +25,7 @@ from app.engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, Optimizer, learni
 class TrainConfig:
     """Everything that decides a training run; saved in the model card as it is."""
 
-    arch: tuple[int, ...] = (784, 128, 64, 10)  # layer sizes, input first
+    arch: tuple[int, ...] = (784, 256, 128, 10)  # layer sizes, input first
     activation: str = "relu"  # hidden units: "relu" or "sigmoid"
     optimizer: str = "adam"  # "adam" or "sgd" (with momentum)
     lr: float = 2e-3  # peak learning rate

@@ -7,7 +7,9 @@ reason), even though the web layer validates first.
 """
 
 import math
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.db import check_connection, create_store_engine, migrate
 from app.store.models import (
@@ -96,6 +98,16 @@ class SampleStore:
         """
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # SQLite lets one connection write at a time and makes the others poll with
+        # growing sleeps (up to 100 ms each), which gave contributions a p99 near a second
+        # under 16 concurrent clients. A lock makes this process's writers queue instead.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    def _writing(self) -> AbstractContextManager[Session]:
+        """A write transaction (``sessions.begin()``), one at a time on SQLite."""
+        if self._write_lock is None:
+            return self._sessions.begin()
+        return _locked(self._write_lock, self._sessions.begin())
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -113,7 +125,7 @@ class SampleStore:
         """
         row = _new_row(sample, idempotency_key)
         try:
-            with self._sessions.begin() as session:
+            with self._writing() as session:
                 session.add(row)
                 session.flush()
                 stored = _to_sample(row)
@@ -191,7 +203,7 @@ class SampleStore:
     def relabel(self, sample_id: int, label: int) -> Sample | None:
         """Set the label of one sample; return it updated, or None if there is no such id."""
         label = _digit(label, "label")
-        with self._sessions.begin() as session:
+        with self._writing() as session:
             row = session.get(SampleRow, sample_id)
             if row is None:
                 return None
@@ -201,7 +213,7 @@ class SampleStore:
 
     def delete(self, sample_id: int) -> bool:
         """Delete one sample; False if there was no such id."""
-        with self._sessions.begin() as session:
+        with self._writing() as session:
             deleted = session.scalar(
                 delete(SampleRow).where(SampleRow.id == sample_id).returning(SampleRow.id)
             )
@@ -340,3 +352,11 @@ def _short_text(value: str | None, name: str, max_length: int) -> str | None:
     if len(value) > max_length:
         raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
     return value
+
+
+@contextmanager
+def _locked(
+    lock: threading.Lock, transaction: AbstractContextManager[Session]
+) -> Iterator[Session]:
+    with lock, transaction as session:
+        yield session

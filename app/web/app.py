@@ -24,6 +24,7 @@ from app.web.observability import (
 )
 from app.web.ratelimit import RateLimiter, RateLimitMiddleware
 from app.web.routes import health, insights, models, pages, predict, samples
+from app.web.serving import one_blas_thread
 from app.web.startup import connect, stay_connected
 
 DESCRIPTION = """Draw a digit, watch a NumPy multilayer perceptron read it.
@@ -42,7 +43,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(connect, app)
     follower = asyncio.create_task(stay_connected(app))
     try:
-        yield
+        with one_blas_thread():
+            yield
     finally:
         follower.cancel()
         if app.state.store is not None:

@@ -16,7 +16,7 @@ def _from_state(name: str) -> Callable[[Request], Any]:
     """A dependency returning ``app.state.<name>``, set by the app's lifespan; 503 while
     it is None (the database has not been reached yet, see startup.py)."""
 
-    def get(request: Request) -> Any:
+    async def get(request: Request) -> Any:  # async: no I/O, so no trip to a thread
         value = getattr(request.app.state, name)
         if value is None:
             raise HTTPException(
@@ -37,7 +37,7 @@ RegistryDep = Annotated[ModelRegistry, Depends(_from_state("registry"))]
 JobsDep = Annotated[JobStore, Depends(_from_state("jobs"))]
 
 
-def require_admin(
+async def require_admin(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header(description="Bearer <admin token>")] = None,
 ) -> None:

@@ -22,6 +22,7 @@ function showOverall(data) {
   testid("mlp-accuracy").textContent = percent(mnist?.accuracy);
   testid("baseline-accuracy").textContent = base ? percent(base.accuracy) : "not available";
   field("arch").textContent = data.model?.sizes ? `(${data.model.sizes.join("→")})` : "";
+  if (data.model?.sizes?.length > 2) field("units").textContent = formatCount(data.model.sizes[1]);
   if (isNumber(mnist?.n)) field("mnist-n").textContent = formatCount(mnist.n);
   const out = testid("contributed-accuracy");
   const note = field("contributed-note");

@@ -18,7 +18,7 @@ def test_readyz_fails_when_the_database_is_gone(client: TestClient) -> None:
 
 def test_model_card_is_served(client: TestClient) -> None:
     card = client.get("/api/model").json()
-    assert card["architecture"]["sizes"] == [784, 128, 64, 10]
+    assert card["architecture"]["sizes"] == [784, 256, 128, 10]
     assert card["metrics"]["mnist_test"]["accuracy"] >= 0.985
 
 

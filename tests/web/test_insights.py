@@ -20,7 +20,7 @@ def test_insights_from_the_card_on_a_fresh_install(client: TestClient) -> None:
     data = client.get("/api/insights").json()
     card = client.get("/api/model").json()
     assert data["model"]["version"] == card["version"]
-    assert data["model"]["sizes"] == [784, 128, 64, 10]
+    assert data["model"]["sizes"] == [784, 256, 128, 10]
     assert data["mnist_test"] == card["metrics"]["mnist_test"]
     assert np.array(data["mnist_test"]["confusion_matrix"]).shape == (10, 10)
     assert data["contributed"] is None
@@ -48,7 +48,7 @@ def test_contributed_drawings_are_scored_live(client: TestClient) -> None:
 def test_curves_follow_the_parents(client: TestClient) -> None:
     registry = client.app.state.registry  # type: ignore[attr-defined]
     shipped = registry.active()
-    child = MLP.initialise((784, 128, 64, 10), "relu", np.random.default_rng(0))
+    child = MLP.initialise((784, 256, 128, 10), "relu", np.random.default_rng(0))
     history = [
         {"epoch": 1, "loss": 0.5, "train_accuracy": 0.9, "val_loss": None, "val_accuracy": None}
     ]
@@ -68,7 +68,7 @@ def test_first_layer_weights_as_a_picture(client: TestClient) -> None:
     response = client.get("/api/insights/first-layer.png")
     assert response.headers["content-type"] == "image/png"
     image = np.array(Image.open(io.BytesIO(response.content)))
-    assert image.shape == (8 * 87, 16 * 87, 3)  # 128 units, 16 per row, 28x3 + gap
+    assert image.shape == (16 * 87, 16 * 87, 3)  # 256 units, 16 per row, 28x3 + gap
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 100
 
 

@@ -138,6 +138,7 @@ def render(proxy: ProxySet) -> npt.NDArray[np.float32]:
 
 
 TRAINING_STREAM = 1  # scripted training writers come from default_rng([seed, 1])
+SCRIPTED_DRAWINGS = 12_000  # how many the shipped recipe adds to MNIST's 60,000
 
 
 def written_by_scripted_writers(

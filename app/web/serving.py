@@ -1,0 +1,44 @@
+"""How the server process runs: one BLAS thread per worker, Nagle's algorithm off.
+
+Two measurements (bench/load.py) behind these:
+
+- NumPy's BLAS (OpenBLAS) starts a thread per core for every matrix product. A server
+  answers many small requests at once, each with small products, so those threads only
+  fight the request threads: with one BLAS thread a 32-drawing batch took 36 ms instead
+  of 85, a single prediction 2.3 ms of CPU instead of 3.4. `one_blas_thread` holds that
+  limit while the app runs (training keeps every core: it runs outside the server).
+- uvicorn with ``--workers`` above 1 opens the shared listening socket without naming
+  TCP, so asyncio never turns TCP_NODELAY on for its connections, and every answer after
+  the first on a kept-alive connection waits ~40 ms for the client's delayed ACK
+  (uvicorn issue 3149). `NoDelayH11Protocol` sets it on each connection.
+"""
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from threadpoolctl import threadpool_limits
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Limit BLAS to one thread in this process while the block runs."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def set_nodelay(transport: asyncio.BaseTransport) -> None:
+    """Turn Nagle's algorithm off on the TCP connection behind ``transport`` (if TCP)."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class NoDelayH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, with TCP_NODELAY on every connection."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        set_nodelay(transport)
+        super().connection_made(transport)

@@ -1,0 +1,40 @@
+import socket
+
+from threadpoolctl import threadpool_info
+
+from app.web.serving import one_blas_thread, set_nodelay
+
+
+class Transport:
+    """The one thing `set_nodelay` asks of an asyncio transport."""
+
+    def __init__(self, sock: socket.socket | None) -> None:
+        self.sock = sock
+
+    def get_extra_info(self, name: str) -> socket.socket | None:
+        return self.sock if name == "socket" else None
+
+
+def test_nodelay_is_set_on_a_tcp_connection() -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    with server, socket.create_connection(server.getsockname()):
+        accepted, _ = server.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+            set_nodelay(Transport(accepted))  # type: ignore[arg-type]
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    set_nodelay(Transport(None))  # type: ignore[arg-type]  # a pipe: nothing to do
+    left, right = socket.socketpair()  # Unix sockets have no Nagle's algorithm
+    with left, right:
+        set_nodelay(Transport(left))  # type: ignore[arg-type]
+
+
+def test_one_blas_thread_while_the_block_runs() -> None:
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before, "NumPy's BLAS is not visible to threadpoolctl"
+    with one_blas_thread():
+        assert blas_threads() == [1] * len(before)
+    assert blas_threads() == before
