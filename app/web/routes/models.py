@@ -9,7 +9,9 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
 from app.config import Settings
+from app.engine.errors import ModelFileError
 from app.store import Job, JobRunning, ModelVersion
+from app.versions import load_version
 from app.web.deps import Admin, JobsDep, RegistryDep, SettingsDep
 from app.web.schemas import FinetuneRequest, Id, JobOut, ModelList, ModelVersionOut
 
@@ -31,12 +33,20 @@ def list_versions(registry: RegistryDep) -> ModelList:
     "/api/models/{version}/activate",
     response_model=ModelVersionOut,
     dependencies=[Admin],
-    responses={404: {"description": "No such version"}},
+    responses={
+        404: {"description": "No such version"},
+        422: {"description": "The version's weights do not load"},
+    },
 )
 def activate(version: str, registry: RegistryDep) -> ModelVersionOut:
-    """Make a version the one every server answers with (also to roll back)."""
+    """Make a version the one every server answers with (also to roll back). Its weights
+    are loaded and checked against its card first: a corrupt version is refused."""
     if registry.get(version) is None:
         raise HTTPException(404, f"no model version {version!r}")
+    try:
+        load_version(registry, version)
+    except ModelFileError as error:
+        raise HTTPException(422, f"version {version!r} cannot be served: {error}") from None
     return _version(registry.activate(version))
 
 
