@@ -162,14 +162,17 @@ def train_command(
     )
 
 
-@main.command("evaluate")
-@click.option(
+model_option = click.option(
     "--model",
     "model_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="Model .npz (default: the model folder's default.npz).",
 )
+
+
+@main.command("evaluate")
+@model_option
 @click.option("--mnist-dir", type=click.Path(path_type=Path), default=None)
 def evaluate_command(model_path: Path | None, mnist_dir: Path | None) -> None:
     """Print a model's metrics on the MNIST test set as JSON."""
@@ -185,13 +188,7 @@ def evaluate_command(model_path: Path | None, mnist_dir: Path | None) -> None:
 
 
 @main.command("report")
-@click.option(
-    "--model",
-    "model_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Model .npz (default: the model folder's default.npz).",
-)
+@model_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),

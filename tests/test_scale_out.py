@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,8 +22,7 @@ import httpx
 import numpy as np
 import pytest
 import yaml
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from app import cli
 from app.config import PROJECT_ROOT, Settings
@@ -34,7 +32,7 @@ from app.store import ModelRegistry, open_store
 from app.web.routes import health
 from tests.server import Server, server_process
 from tests.shapes import DIGITS, strokes
-from tests.store.conftest import POSTGRES_URL_VARIABLE, postgres_admin  # noqa: F401 (fixture)
+from tests.store.conftest import fresh_schema, postgres_admin  # noqa: F401 (fixture)
 
 TOKEN = "scale-out-admin-token"
 POLL_SECONDS = 0.5  # DIGITPAD_MODEL_POLL_SECONDS of both servers
@@ -45,15 +43,8 @@ SWITCH_SECONDS = 10.0  # the bound on how long both take to serve a newly activa
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A URL to a new, empty schema on the test PostgreSQL server, dropped at the end."""
     admin: Engine = request.getfixturevalue("postgres_admin")
-    schema = f"scale_{uuid.uuid4().hex[:16]}"
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(os.environ[POSTGRES_URL_VARIABLE]).update_query_dict(
-        {"options": f"-csearch_path={schema}"}
-    )
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with fresh_schema(admin, "scale") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ where they fail; set but unreachable, they fail.
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,23 @@ def postgres_admin() -> Iterator[Engine]:
     engine.dispose()
 
 
+@contextmanager
+def fresh_schema(admin: Engine, prefix: str, options: str = "") -> Iterator[str]:
+    """A URL to a new, empty schema on the test server (``options`` added to the
+    session's), dropped when the block ends."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(os.environ[POSTGRES_URL_VARIABLE]).update_query_dict(
+        {"options": f"-csearch_path={schema} {options}".strip()}
+    )
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty database of each backend (the schema is not created yet)."""
@@ -52,16 +70,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'data' / 'digitpad.db'}"
         return
     admin: Engine = request.getfixturevalue("postgres_admin")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
     # A session time zone other than UTC checks that times come back in UTC regardless.
-    url = make_url(os.environ[POSTGRES_URL_VARIABLE]).update_query_dict(
-        {"options": f"-csearch_path={schema} -ctimezone=Asia/Kolkata"}
-    )
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with fresh_schema(admin, "test", "-ctimezone=Asia/Kolkata") as url:
+        yield url
 
 
 @pytest.fixture
