@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser.drawing import Pages
+from tests.needs import missing
 from tests.server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,9 +48,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     """Headless Chromium, shared by the session."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; CI needs it: apt-get install chromium")
-        pytest.skip("Chromium not installed: apt-get install chromium")
+        missing(f"{CHROMIUM} is missing: apt-get install chromium")
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
