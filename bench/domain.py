@@ -29,7 +29,7 @@ import numpy as np
 from app.config import Settings, get_settings
 from app.data import load_mnist_from_settings
 from app.engine import checkpoint
-from app.engine.checkpoint import Checkpoint, card_path
+from app.engine.checkpoint import card_path
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.mnist import to_inputs
 from app.engine.proxy import ProxySet, render, scripted, traced
@@ -62,10 +62,6 @@ def confusion_text(result: Evaluation) -> str:
     for t in range(10):
         lines.append(f"{t:>9}" + "".join(f"{c:>{width}}" for c in cm[t]))
     return "\n".join(lines)
-
-
-def measure(model: Checkpoint, images: np.ndarray, labels: np.ndarray) -> Evaluation:
-    return evaluate(model.network, images, labels)
 
 
 def finetune_loop(
@@ -111,8 +107,8 @@ def finetune_loop(
     return {
         "contributed": int(given.sum()),
         "writers": (len(contributing), len(writers) - len(contributing)),
-        "before": measure(before, images[others], proxy.labels[others]).accuracy,
-        "after": measure(after, images[others], proxy.labels[others]).accuracy,
+        "before": evaluate(before.network, images[others], proxy.labels[others]).accuracy,
+        "after": evaluate(after.network, images[others], proxy.labels[others]).accuracy,
         "mnist_before": summary["before"]["mnist_test"],
         "mnist_after": summary["after"]["mnist_test"],
         "decision": summary["decision"],
@@ -124,9 +120,9 @@ def report(path: Path, mnist: dict[str, Any], sets: dict[str, ProxySet], args: A
     model = checkpoint.load(path)
     print(f"\n## {path} (version {model.version}, {'-'.join(map(str, model.network.sizes))})")
     rendered = {name: render(proxy) for name, proxy in sets.items()}
-    results = {"MNIST test": measure(model, *mnist["mnist"])}
+    results = {"MNIST test": evaluate(model.network, *mnist["mnist"])}
     for name, proxy in sets.items():
-        results[f"{name} proxy"] = measure(model, rendered[name], proxy.labels)
+        results[f"{name} proxy"] = evaluate(model.network, rendered[name], proxy.labels)
     print("\n| set | drawings | accuracy |\n| --- | ---: | ---: |")
     for name, result in results.items():
         print(f"| {name} | {result.n:,} | {result.accuracy:.2%} |")

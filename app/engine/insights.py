@@ -140,7 +140,8 @@ def average_inputs(stored: dict[str, Any]) -> tuple[NDArray[np.uint8], NDArray[n
     (+1 = always ink there for this digit and never for the others)."""
     found = stored["average_inputs"]
     counts = np.asarray(found["count"], dtype=np.float32)
-    means = unpack(found["pixels"], N_CLASSES).astype(np.float32) / 255
+    pixels = unpack(found["pixels"], N_CLASSES)
+    means = pixels.astype(np.float32) / 255
     overall = (counts[:, None] * means).sum(axis=0) / max(float(counts.sum()), 1)
     difference = np.where(counts[:, None] > 0, means - overall, 0).astype(np.float32)
-    return unpack(found["pixels"], N_CLASSES).reshape(-1, 28, 28), difference.reshape(-1, 28, 28)
+    return pixels.reshape(-1, 28, 28), difference.reshape(-1, 28, 28)
