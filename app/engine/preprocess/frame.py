@@ -17,6 +17,7 @@ mass on (14, 14). A whole-pixel shift also keeps the result exactly the same whe
 drawing moves.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -68,8 +69,10 @@ def frame_supersampled(box: Ink, supersample: int) -> Ink:
     canvas = np.zeros((math.ceil(rows / k) * k, math.ceil(cols / k) * k), dtype=np.float32)
     top, left = (canvas.shape[0] - rows) // 2, (canvas.shape[1] - cols) // 2
     canvas[top : top + rows, left : left + cols] = box
-    small = canvas.reshape(canvas.shape[0] // k, k, canvas.shape[1] // k, k).mean(axis=(1, 3))
-    return centre_by_mass(small)
+    # Each block's sum as k + k strided additions: several times faster than a reduction
+    # over short axes.
+    rows = functools.reduce(np.add, [canvas[i::k] for i in range(k)])
+    return centre_by_mass(functools.reduce(np.add, [rows[:, j::k] for j in range(k)]) / (k * k))
 
 
 def centre_by_mass(ink: Ink) -> Ink:
@@ -79,8 +82,9 @@ def centre_by_mass(ink: Ink) -> Ink:
     half a pixel of (14, 14), unless ink falls outside the frame and is cut off (a very
     lopsided digit; MNIST has a few). ``ink`` must hold some ink.
     """
-    total = ink.sum(dtype=np.float64)
-    row_mass = ink.sum(axis=1, dtype=np.float64) @ np.arange(ink.shape[0]) / total
+    row_sums = ink.sum(axis=1, dtype=np.float64)
+    total = row_sums.sum()
+    row_mass = row_sums @ np.arange(ink.shape[0]) / total
     col_mass = ink.sum(axis=0, dtype=np.float64) @ np.arange(ink.shape[1]) / total
     top = math.floor(CENTRE - row_mass + 0.5)
     left = math.floor(CENTRE - col_mass + 0.5)

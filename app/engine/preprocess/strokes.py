@@ -17,6 +17,8 @@ Only the shape of the points matters: the same drawing moved or scaled on the ca
 (with the canvas) gives the same image.
 """
 
+import functools
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,12 +80,11 @@ def render_strokes(
     _check_canvas_side("height", height)
     if not is_list(strokes):
         raise InvalidInput(f"expected a list of strokes, got {show(strokes)}")
-    paths = [_read_stroke(s, stroke, width, height) for s, stroke in enumerate(strokes)]
-    paths = [path for path in paths if len(path)]
-    if not paths:
+    lengths, points = _read_strokes(strokes, np.array([width, height]))
+    if not len(points):
         got = f"{len(strokes)} empty strokes" if len(strokes) else "no strokes"
         raise EmptyDrawing(f"expected a drawing with at least one point, got {got}")
-    return _draw(paths, pen_width, min_span=MIN_SPAN * max(width, height))
+    return _draw(points, lengths, pen_width, min_span=MIN_SPAN * max(width, height))
 
 
 def _check_canvas_side(name: str, value: object) -> None:
@@ -94,17 +95,35 @@ def _check_canvas_side(name: str, value: object) -> None:
         )
 
 
-def _read_stroke(s: int, stroke: object, width: float, height: float) -> Points:
-    """The (n, 2) float64 points (x, y) of stroke number ``s``, checked.
+def _read_strokes(strokes: ListLike, canvas: Points) -> tuple[list[int], Points]:
+    """Each stroke's number of points, and all their points (x, y) one stroke after the
+    other, (n, 2) float64, checked as `render_strokes` says (``canvas``: width, height).
 
-    The common case, a list of numeric [x, y] or [x, y, t] points, is read by NumPy in one
-    go; anything else is read point by point, to say which point is wrong.
+    The common case, lists of good numeric points all [x, y] or all [x, y, t], is read and
+    checked by NumPy in one go; anything else stroke by stroke, to say what is wrong.
     """
+    if all(is_list(stroke) for stroke in strokes):
+        try:
+            points = np.asarray([point for stroke in strokes for point in stroke])
+        except (ValueError, TypeError):  # ragged: points of different lengths, or odd objects
+            points = np.empty(0)
+        if points.ndim == 2 and points.shape[1] in (2, 3) and points.dtype.kind in "iuf":
+            xy = points[:, :2].astype(np.float64)
+            if np.isfinite(points).all() and ((xy >= -canvas) & (xy <= 2 * canvas)).all():
+                return [len(stroke) for stroke in strokes], xy
+    paths = [_read_stroke(s, stroke, canvas) for s, stroke in enumerate(strokes)]
+    return [len(path) for path in paths], np.concatenate([np.empty((0, 2)), *paths])
+
+
+def _read_stroke(s: int, stroke: object, canvas: Points) -> Points:
+    """The (n, 2) float64 points (x, y) of stroke number ``s``, or InvalidInput naming
+    the first point that is malformed, not finite, or more than one canvas size
+    (``canvas``: width, height) outside the canvas."""
     if not is_list(stroke):
         raise InvalidInput(f"stroke {s}: expected a list of points, got {show(stroke)}")
     try:
         points = np.asarray(stroke)
-    except (ValueError, TypeError):  # ragged: points of different lengths, or odd objects
+    except (ValueError, TypeError):
         points = np.empty(0)
     if not (points.ndim == 2 and points.shape[1] in (2, 3) and points.dtype.kind in "iuf"):
         points = _read_point_by_point(s, stroke)
@@ -113,13 +132,12 @@ def _read_stroke(s: int, stroke: object, width: float, height: float) -> Points:
         p = int(np.argmax(not_finite))
         raise InvalidInput(f"stroke {s}, point {p}: expected finite numbers, got {show(stroke[p])}")
     xy = points[:, :2].astype(np.float64)
-    canvas = np.array([width, height])
     outside = ((xy < -canvas) | (xy > 2 * canvas)).any(axis=1)
     if outside.any():
         p = int(np.argmax(outside))
         raise InvalidInput(
             f"stroke {s}, point {p}: expected a point at most one canvas size outside "
-            f"the {width:g}x{height:g} canvas, got ({xy[p, 0]:g}, {xy[p, 1]:g})"
+            f"the {canvas[0]:g}x{canvas[1]:g} canvas, got ({xy[p, 0]:g}, {xy[p, 1]:g})"
         )
     return xy
 
@@ -136,32 +154,45 @@ def _read_point_by_point(s: int, stroke: ListLike) -> npt.NDArray[np.float64]:
     return np.array(rows, dtype=np.float64).reshape(-1, 3)
 
 
-def _draw(paths: list[Points], pen_width: float, min_span: float) -> Ink:
-    """The paths drawn with a round pen, as `render_strokes` returns them.
+def _draw(points: Points, lengths: list[int], pen_width: float, min_span: float) -> Ink:
+    """The strokes drawn with a round pen, as `render_strokes` returns them.
 
-    The points are scaled so that their longer side plus the pen is 20 * SUPERSAMPLE
-    render pixels, but as if they spanned at least ``min_span`` (canvas pixels). The pen
-    is rounded to an odd number of render pixels, so that a disc is centred on its point.
+    ``points``: (n, 2) float64, every stroke's points one after the other, ``lengths[i]``
+    of them for stroke i. They are scaled so that their longer side plus the pen is
+    20 * SUPERSAMPLE render pixels, but as if they spanned at least ``min_span`` (canvas
+    pixels). The pen is rounded to an odd number of render pixels, so that a disc is
+    centred on its point.
     """
     pen = 2 * round((pen_width * SUPERSAMPLE - 1) / 2) + 1
     radius = pen // 2
-    everything = np.concatenate(paths)
-    low = everything.min(axis=0)
-    span = float((everything.max(axis=0) - low).max())
+    low = points.min(axis=0)
+    span = float((points.max(axis=0) - low).max())
     scale = (BOX * SUPERSAMPLE - pen) / max(span, min_span)
     # Round to the render grid, halves up. Points on an exact half are common (whole-pixel
     # input, simple scales), and moving or scaling the drawing shifts them by float noise
     # (~1e-13), so the halves are detected with a margin far above that noise.
-    grid = [np.floor((path - low) * scale + _HALF).astype(np.intp) + radius for path in paths]
-    x, y = np.concatenate(grid).T
-    image = Image.new("L", (int(x.max()) + radius + 1, int(y.max()) + radius + 1))
+    grid = np.floor((points - low) * scale + _HALF).astype(np.intp) + radius
+    width, height = (int(side) + radius + 1 for side in grid.max(axis=0))
+    image = Image.new("L", (width, height))
     draw = ImageDraw.Draw(image)
-    for points in grid:
-        if len(points) > 1:
-            draw.line(points.ravel().tolist(), fill=1, width=pen)
-    ink = np.array(image, dtype=np.float32)
+    for end, length in zip(itertools.accumulate(lengths), lengths, strict=True):
+        if length > 1:
+            draw.line(grid[end - length : end].ravel().tolist(), fill=1, width=pen)
+    ink = np.array(image)
     # A disc on every point: round joints, round ends, and a dot for a one-point stroke.
-    disc = np.hypot(*np.ogrid[-radius : radius + 1, -radius : radius + 1]) <= pen / 2
-    disc_y, disc_x = np.nonzero(disc)
-    ink[y[:, None] + disc_y - radius, x[:, None] + disc_x - radius] = 1
-    return ink
+    # Written through flat indices: one index per inked pixel instead of a (row, column)
+    # pair, several times faster.
+    disc_y, disc_x = _disc(pen)
+    centres = grid[:, 1] * width + grid[:, 0]
+    ink.reshape(-1)[(centres[:, None] + (disc_y * width + disc_x)).ravel()] = 1
+    return ink.astype(np.float32)
+
+
+@functools.cache
+def _disc(pen: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The (row, column) offsets from its centre of the pixels of a disc ``pen`` pixels
+    across (odd), each an int array of the disc's pixel count."""
+    radius = pen // 2
+    inside = np.hypot(*np.ogrid[-radius : radius + 1, -radius : radius + 1]) <= pen / 2
+    rows, cols = np.nonzero(inside)
+    return rows - radius, cols - radius
