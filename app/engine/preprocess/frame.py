@@ -71,8 +71,9 @@ def frame_supersampled(box: Ink, supersample: int) -> Ink:
     canvas[top : top + rows, left : left + cols] = box
     # Each block's sum as k + k strided additions: several times faster than a reduction
     # over short axes.
-    rows = functools.reduce(np.add, [canvas[i::k] for i in range(k)])
-    return centre_by_mass(functools.reduce(np.add, [rows[:, j::k] for j in range(k)]) / (k * k))
+    strips: Ink = functools.reduce(np.add, [canvas[i::k] for i in range(k)])
+    sums: Ink = functools.reduce(np.add, [strips[:, j::k] for j in range(k)])
+    return centre_by_mass(sums / np.float32(k * k))
 
 
 def centre_by_mass(ink: Ink) -> Ink:
