@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine, case, delete, func, select
+from sqlalchemy import Engine, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,7 @@ from app.store.models import (
 )
 
 DIGITS = range(10)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -104,10 +105,14 @@ class SampleStore:
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     def _writing(self) -> AbstractContextManager[Session]:
-        """A write transaction (``sessions.begin()``), one at a time on SQLite."""
+        """A write transaction in a session, one at a time on SQLite."""
+        return self._one_writer(self._sessions.begin())
+
+    def _one_writer(self, transaction: AbstractContextManager[T]) -> AbstractContextManager[T]:
+        """``transaction``, entered by one thread at a time on SQLite."""
         if self._write_lock is None:
-            return self._sessions.begin()
-        return _locked(self._write_lock, self._sessions.begin())
+            return transaction
+        return _locked(self._write_lock, transaction)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -123,19 +128,19 @@ class SampleStore:
         A second add with the same ``idempotency_key`` (at most 128 characters) stores
         nothing and returns the sample stored first, also when both adds race.
         """
-        row = _new_row(sample, idempotency_key)
+        values = _new_values(sample, idempotency_key)
         try:
-            with self._writing() as session:
-                session.add(row)
-                session.flush()
-                stored = _to_sample(row)
+            # A Core insert on a connection: a third of the time of an ORM session's flush.
+            with self._one_writer(self.engine.begin()) as connection:
+                insert_row = insert(SampleRow).returning(SampleRow.id)
+                sample_id = connection.execute(insert_row, values).scalar_one()
         except IntegrityError:
             # The only constraint the checks above cannot rule out is the unique key.
             existing = self._find_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
                 raise
             return existing
-        return stored
+        return _to_sample(SampleRow(id=sample_id, **values))
 
     def get(self, sample_id: int) -> Sample | None:
         """The sample with this id, or None."""
@@ -264,14 +269,14 @@ def open_store(url: str) -> SampleStore:
     return SampleStore(engine)
 
 
-def _new_row(sample: NewSample, idempotency_key: str | None) -> SampleRow:
-    """Check every field of ``sample`` and build the row to insert."""
+def _new_values(sample: NewSample, idempotency_key: str | None) -> dict[str, Any]:
+    """Check every field of ``sample``: the values of the row to insert, by column."""
     pixels = sample.pixels
     if not isinstance(pixels, np.ndarray) or pixels.shape != (28, 28) or pixels.dtype != np.uint8:
         got = f"{pixels.shape} {pixels.dtype}" if isinstance(pixels, np.ndarray) else type(pixels)
         raise ValueError(f"pixels must be a (28, 28) uint8 array, got {got}")
     _check_strokes(sample.strokes)
-    return SampleRow(
+    return dict(
         created_at=datetime.now(UTC),
         label=_digit(sample.label, "label"),
         pixels=pixels.tobytes(),
@@ -355,8 +360,6 @@ def _short_text(value: str | None, name: str, max_length: int) -> str | None:
 
 
 @contextmanager
-def _locked(
-    lock: threading.Lock, transaction: AbstractContextManager[Session]
-) -> Iterator[Session]:
-    with lock, transaction as session:
-        yield session
+def _locked(lock: threading.Lock, transaction: AbstractContextManager[T]) -> Iterator[T]:
+    with lock, transaction as entered:
+        yield entered

@@ -14,7 +14,6 @@ import numpy.typing as npt
 import pytest
 from sqlalchemy import event, text
 
-import app.store.samples
 from app.store import NewSample, Sample, SampleStore, open_store
 
 
@@ -332,17 +331,16 @@ def test_an_overlong_idempotency_key_is_refused(store: SampleStore) -> None:
     assert store.add(DRAWN, idempotency_key="k" * 128).label == 7
 
 
-def test_an_add_failing_after_its_insert_leaves_nothing(
-    store: SampleStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def fail(_row: object) -> Sample:
-        raise RuntimeError("failure after the INSERT, before COMMIT")
+def test_an_add_failing_after_its_insert_leaves_nothing(store: SampleStore) -> None:
+    def fail(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            raise RuntimeError("failure after the INSERT, before COMMIT")
 
     inserts = count_statements(store, "INSERT")
-    with monkeypatch.context() as patch:
-        patch.setattr(app.store.samples, "_to_sample", fail)
-        with pytest.raises(RuntimeError, match="before COMMIT"):
-            store.add(DRAWN, idempotency_key="retry-me")
+    event.listen(store.engine, "after_cursor_execute", fail)
+    with pytest.raises(RuntimeError, match="before COMMIT"):
+        store.add(DRAWN, idempotency_key="retry-me")
+    event.remove(store.engine, "after_cursor_execute", fail)
     assert len(inserts) == 1  # the row was written, then rolled back
     assert store.stats().total == 0
     # Nothing half-written: the same key is free, and the retry stores the sample.

@@ -44,6 +44,22 @@ def test_a_contribution_is_stored_as_sent(client: TestClient) -> None:
     np.testing.assert_array_equal(image, expected)
 
 
+def test_sample_urls_are_the_ones_the_router_builds(tmp_path: Path) -> None:
+    # Behind a proxy that mounts the app under a path prefix (uvicorn --root-path).
+    app = create_app(make_settings(tmp_path))
+    with TestClient(app, root_path="/digitpad") as client:
+        response = contribute(client, one(), 1)
+        sample_id = response.json()["id"]
+        item = client.get("/api/samples").json()["items"][0]
+    base = "http://testserver/digitpad/"
+    for name, url in [
+        ("get_sample", response.headers["location"]),
+        ("sample_png", item["image_url"]),
+    ]:
+        assert url.startswith(base)
+        assert url == str(app.url_path_for(name, sample_id=sample_id).make_absolute_url(base))
+
+
 def test_list_filters_and_pages(client: TestClient) -> None:
     ids = [contribute(client, one(), label=i % 3, predicted=1).json()["id"] for i in range(7)]
     page = client.get("/api/samples", params={"limit": 2}).json()

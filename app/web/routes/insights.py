@@ -21,6 +21,7 @@ from app.engine.insights import average_inputs, mistakes_in
 from app.engine.metrics import evaluate
 from app.store import ModelRegistry, SampleStore
 from app.web.deps import ModelDep, RegistryDep, SettingsDep, StoreDep
+from app.web.routes.samples import sample_url
 
 router = APIRouter(prefix="/api/insights", tags=["insights"])
 BASELINE = "baseline.npz"
@@ -162,7 +163,7 @@ def mistakes(
                 items.append(
                     {
                         "id": sample.id,
-                        "image_url": str(request.url_for("sample_png", sample_id=sample.id)),
+                        "image_url": sample_url(request, sample.id, ".png"),
                         "probabilities": [round(float(x), 4) for x in p],
                     }
                 )

@@ -27,6 +27,12 @@ router = APIRouter(prefix="/api", tags=["samples"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No sample with that id"}}
 
 
+def sample_url(request: Request, sample_id: int, suffix: str = "") -> str:
+    """The absolute URL of sample ``sample_id`` (``suffix=".png"``: of its image), as
+    ``request.url_for`` builds it but without trying every route (0.1 ms a call)."""
+    return f"{request.base_url}api/samples/{sample_id}{suffix}"
+
+
 def _out(request: Request, sample: Sample) -> SampleOut:
     canvas = None
     if sample.canvas_width is not None and sample.canvas_height is not None:
@@ -40,7 +46,7 @@ def _out(request: Request, sample: Sample) -> SampleOut:
         model=sample.model_version,
         source=sample.source,
         canvas=canvas,
-        image_url=str(request.url_for("sample_png", sample_id=sample.id)),
+        image_url=sample_url(request, sample.id, ".png"),
     )
 
 
@@ -78,7 +84,7 @@ def contribute(
         ),
         idempotency_key=idempotency_key,
     )
-    response.headers["Location"] = str(request.url_for("get_sample", sample_id=sample.id))
+    response.headers["Location"] = sample_url(request, sample.id)
     return _out(request, sample)
 
 
