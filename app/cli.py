@@ -33,9 +33,11 @@ from app.finetuning import FinetuneOptions, run_finetune
 from app.report import write_report
 from app.store import JobStore, ModelRegistry, SampleStore, open_store
 from app.versions import seed
+from app.web import workers as workers_module
 from app.web.serving import NoDelayH11Protocol
 
 DEFAULT_MODEL = "default.npz"
+APP_FACTORY = "app.web.app:create_app"
 GRACEFUL_SECONDS = 30  # on SIGTERM, how long requests in flight may take to finish
 BASELINE_MODEL = "baseline.npz"
 _D = TrainConfig()  # the CLI's defaults are the config's
@@ -231,8 +233,7 @@ def serve_command(host: str, port: int, workers: int, forwarded_allow_ips: str) 
         get_settings()  # a bad setting stops here, as one message
     except ValidationError as error:
         raise click.ClickException(str(error)) from None
-    uvicorn.run(
-        "app.web.app:create_app",
+    options: dict[str, Any] = dict(
         factory=True,
         host=host,
         port=port,
@@ -242,6 +243,13 @@ def serve_command(host: str, port: int, workers: int, forwarded_allow_ips: str) 
         http=NoDelayH11Protocol,  # see app/web/serving.py
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
+    if workers > 1 and workers_module.CAN_SHARE_PORT:  # see app/web/workers.py
+        config = uvicorn.Config(APP_FACTORY, **options)
+        try:
+            sys.exit(workers_module.serve(config, workers))
+        except OSError as error:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {error}") from None
+    uvicorn.run(APP_FACTORY, **options)
 
 
 def _open_registry() -> tuple[SampleStore, ModelRegistry]:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.server import server_process
 
@@ -20,7 +21,8 @@ BATCH = {
 }
 
 
-def test_sigterm_answers_the_requests_in_flight_then_exits(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_answers_the_requests_in_flight_then_exits(tmp_path: Path, workers: int) -> None:
     env = {
         "DIGITPAD_RATE_LIMIT_PREDICT": "off",
         "DIGITPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
@@ -40,7 +42,7 @@ def test_sigterm_answers_the_requests_in_flight_then_exits(tmp_path: Path) -> No
         with lock:
             outcomes.append((outcome, time.monotonic()))
 
-    with server_process(env, tmp_path / "server.log") as server:
+    with server_process(env, tmp_path / "server.log", workers=workers) as server:
         connected = threading.Barrier(CLIENTS + 1)
         threads = [
             threading.Thread(target=ask, args=(server.url, connected)) for _ in range(CLIENTS)

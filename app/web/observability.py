@@ -39,13 +39,15 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # a caller's X-Request-ID kept
 
 
 class JsonFormatter(logging.Formatter):
-    """A record as one JSON object: time (UTC), level, logger, message, then its ``fields``."""
+    """A record as one JSON object: time (UTC), level, logger, the process id (which worker),
+    message, then its ``fields``."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,
             "message": record.getMessage(),
             **getattr(record, "fields", {}),
         }

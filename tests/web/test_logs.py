@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ def test_a_prediction_is_one_json_line(client: TestClient, logs: pytest.LogCaptu
     assert line["client"] == "testclient" and line["request_id"] == "draw-42.a_b"
     assert isinstance(line["ms"], float) and 0 < line["ms"] < 10_000
     assert line["level"] == "info" and line["logger"] == "digitpad.access"
+    assert line["pid"] == os.getpid()  # the worker that answered
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$", line["time"])
 
 
