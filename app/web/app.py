@@ -24,7 +24,7 @@ from app.web.observability import (
 )
 from app.web.ratelimit import RateLimiter, RateLimitMiddleware
 from app.web.routes import health, insights, models, pages, predict, samples
-from app.web.serving import one_blas_thread
+from app.web.serving import one_blas_thread, startup_frozen
 from app.web.startup import connect, stay_connected
 
 DESCRIPTION = """Draw a digit, watch a NumPy multilayer perceptron read it.
@@ -43,7 +43,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(connect, app)
     follower = asyncio.create_task(stay_connected(app))
     try:
-        with one_blas_thread():
+        with one_blas_thread(), startup_frozen():
             yield
     finally:
         follower.cancel()

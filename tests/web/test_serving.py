@@ -1,8 +1,13 @@
+import gc
 import socket
+from pathlib import Path
 
+from fastapi.testclient import TestClient
 from threadpoolctl import threadpool_info
 
-from app.web.serving import one_blas_thread, set_nodelay
+from app.web.app import create_app
+from app.web.serving import one_blas_thread, set_nodelay, startup_frozen
+from tests.web.conftest import make_settings
 
 
 class Transport:
@@ -38,3 +43,28 @@ def test_one_blas_thread_while_the_block_runs() -> None:
     with one_blas_thread():
         assert blas_threads() == [1] * len(before)
     assert blas_threads() == before
+
+
+def collected() -> set[int]:
+    """The ids of the objects the garbage collector scans (frozen ones are not listed)."""
+    return {id(o) for o in gc.get_objects()}
+
+
+def test_startup_frozen_hides_living_objects_from_the_collector_while_it_runs() -> None:
+    living = [[i] for i in range(3)]
+    assert {id(x) for x in living} <= collected()
+    with startup_frozen():
+        assert gc.get_freeze_count() > 0
+        assert not {id(x) for x in living} & collected()
+        later = [4]  # made after the freeze: scanned as usual
+        assert id(later) in collected()
+    assert gc.get_freeze_count() == 0
+    assert {id(x) for x in living} <= collected()
+
+
+def test_the_app_freezes_what_it_made_at_startup_while_it_serves(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path))
+    with TestClient(app):
+        assert id(app.state.model) not in collected()
+        assert id(app.state.store) not in collected()
+    assert id(app.state.model) in collected()
