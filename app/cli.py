@@ -220,7 +220,12 @@ def report_command(model_path: Path | None, out: Path, mnist_dir: Path | None) -
 @main.command("serve", context_settings={"show_default": True})
 @click.option("--host", default="127.0.0.1", help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000)
-@click.option("--workers", type=click.IntRange(min=1), default=1, help="Worker processes.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Worker processes, each listening on the port itself (on Linux).",
+)
 @click.option(
     "--forwarded-allow-ips",
     default="127.0.0.1",
