@@ -3,12 +3,11 @@
 :func:`open_store` turns a database URL into a :class:`SampleStore`. Each method is one
 session (one transaction for writes) and returns plain dataclasses, never ORM objects, so
 callers need not know SQLAlchemy. Values are checked here too (``ValueError`` with the
-reason), even though the web layer validates first.
+reason, see fields.py), even though the web layer validates first.
 """
 
-import math
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,16 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.db import check_connection, create_store_engine, migrate
-from app.store.models import (
-    CONTRIBUTOR_LENGTH,
-    IDEMPOTENCY_KEY_LENGTH,
-    MODEL_VERSION_LENGTH,
-    SOURCE_LENGTH,
-    SampleRow,
-    check_plain_json,
-)
+from app.store.fields import DIGITS, digit, new_values
+from app.store.models import SampleRow
 
-DIGITS = range(10)
 T = TypeVar("T")
 
 
@@ -128,7 +120,7 @@ class SampleStore:
         A second add with the same ``idempotency_key`` (at most 128 characters) stores
         nothing and returns the sample stored first, also when both adds race.
         """
-        values = _new_values(sample, idempotency_key)
+        values = new_values(sample, idempotency_key)
         try:
             # A Core insert on a connection: a third of the time of an ORM session's flush.
             with self._one_writer(self.engine.begin()) as connection:
@@ -165,7 +157,7 @@ class SampleStore:
             raise ValueError(f"limit must be at least 1, got {limit}")
         query = select(SampleRow).order_by(SampleRow.id.desc()).limit(limit + 1)
         if label is not None:
-            query = query.where(SampleRow.label == _digit(label, "label"))
+            query = query.where(SampleRow.label == digit(label, "label"))
         if wrong_only:
             query = query.where(
                 SampleRow.predicted.is_not(None), SampleRow.predicted != SampleRow.label
@@ -207,7 +199,7 @@ class SampleStore:
 
     def relabel(self, sample_id: int, label: int) -> Sample | None:
         """Set the label of one sample; return it updated, or None if there is no such id."""
-        label = _digit(label, "label")
+        label = digit(label, "label")
         with self._writing() as session:
             row = session.get(SampleRow, sample_id)
             if row is None:
@@ -269,29 +261,6 @@ def open_store(url: str) -> SampleStore:
     return SampleStore(engine)
 
 
-def _new_values(sample: NewSample, idempotency_key: str | None) -> dict[str, Any]:
-    """Check every field of ``sample``: the values of the row to insert, by column."""
-    pixels = sample.pixels
-    if not isinstance(pixels, np.ndarray) or pixels.shape != (28, 28) or pixels.dtype != np.uint8:
-        got = f"{pixels.shape} {pixels.dtype}" if isinstance(pixels, np.ndarray) else type(pixels)
-        raise ValueError(f"pixels must be a (28, 28) uint8 array, got {got}")
-    _check_strokes(sample.strokes)
-    return dict(
-        created_at=datetime.now(UTC),
-        label=_digit(sample.label, "label"),
-        pixels=pixels.tobytes(),
-        strokes=sample.strokes,
-        canvas_width=_optional_finite(sample.canvas_width, "canvas_width"),
-        canvas_height=_optional_finite(sample.canvas_height, "canvas_height"),
-        predicted=None if sample.predicted is None else _digit(sample.predicted, "predicted"),
-        probabilities=_probabilities(sample.probabilities),
-        model_version=_short_text(sample.model_version, "model_version", MODEL_VERSION_LENGTH),
-        source=_short_text(sample.source, "source", SOURCE_LENGTH),
-        contributor=_short_text(sample.contributor, "contributor", CONTRIBUTOR_LENGTH),
-        idempotency_key=_short_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_LENGTH),
-    )
-
-
 def _to_sample(row: SampleRow) -> Sample:
     """The dataclass for a row; ``created_at`` comes back in UTC (SQLite stores it naive)."""
     created_at = row.created_at
@@ -311,52 +280,6 @@ def _to_sample(row: SampleRow) -> Sample:
         source=row.source,
         contributor=row.contributor,
     )
-
-
-def _check_strokes(strokes: object) -> None:
-    """Refuse strokes that are not a JSON list (NaN and infinity are not JSON either)."""
-    if strokes is None:
-        return
-    if not isinstance(strokes, list):
-        raise ValueError(f"strokes must be a list or None, got {type(strokes).__name__}")
-    check_plain_json(strokes, "strokes")
-
-
-def _digit(value: object, name: str) -> int:
-    """``value`` as an int 0..9 (NumPy integers accepted; bools and floats refused)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value not in DIGITS:
-        raise ValueError(f"{name} must be a digit 0..9, got {value!r}")
-    return int(value)
-
-
-def _finite(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
-
-
-def _optional_finite(value: object, name: str) -> float | None:
-    return None if value is None else _finite(value, name)
-
-
-def _probabilities(values: Sequence[float] | None) -> list[float] | None:
-    if values is None:
-        return None
-    if len(values) != len(DIGITS):
-        raise ValueError(f"probabilities must hold 10 numbers, got {len(values)}")
-    return [_finite(value, "each probability") for value in values]
-
-
-def _short_text(value: str | None, name: str, max_length: int) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be text or None, got {type(value).__name__}")
-    if len(value) > max_length:
-        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
-    return value
 
 
 @contextmanager

@@ -1,0 +1,91 @@
+"""The checks a sample's fields pass before they are written: ``ValueError`` with the
+reason, whoever the caller (the web layer validates first, scripts may not)."""
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from app.store.models import (
+    CONTRIBUTOR_LENGTH,
+    IDEMPOTENCY_KEY_LENGTH,
+    MODEL_VERSION_LENGTH,
+    SOURCE_LENGTH,
+    check_plain_json,
+)
+
+if TYPE_CHECKING:
+    from app.store.samples import NewSample
+
+DIGITS = range(10)
+
+
+def new_values(sample: "NewSample", idempotency_key: str | None) -> dict[str, Any]:
+    """Check every field of ``sample``: the values of the row to insert, by column."""
+    pixels = sample.pixels
+    if not isinstance(pixels, np.ndarray) or pixels.shape != (28, 28) or pixels.dtype != np.uint8:
+        got = f"{pixels.shape} {pixels.dtype}" if isinstance(pixels, np.ndarray) else type(pixels)
+        raise ValueError(f"pixels must be a (28, 28) uint8 array, got {got}")
+    plain_json_list(sample.strokes)
+    return dict(
+        created_at=datetime.now(UTC),
+        label=digit(sample.label, "label"),
+        pixels=pixels.tobytes(),
+        strokes=sample.strokes,
+        canvas_width=optional_finite(sample.canvas_width, "canvas_width"),
+        canvas_height=optional_finite(sample.canvas_height, "canvas_height"),
+        predicted=None if sample.predicted is None else digit(sample.predicted, "predicted"),
+        probabilities=probabilities(sample.probabilities),
+        model_version=short_text(sample.model_version, "model_version", MODEL_VERSION_LENGTH),
+        source=short_text(sample.source, "source", SOURCE_LENGTH),
+        contributor=short_text(sample.contributor, "contributor", CONTRIBUTOR_LENGTH),
+        idempotency_key=short_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_LENGTH),
+    )
+
+
+def plain_json_list(strokes: object) -> None:
+    """Refuse strokes that are not a JSON list (NaN and infinity are not JSON either)."""
+    if strokes is None:
+        return
+    if not isinstance(strokes, list):
+        raise ValueError(f"strokes must be a list or None, got {type(strokes).__name__}")
+    check_plain_json(strokes, "strokes")
+
+
+def digit(value: object, name: str) -> int:
+    """``value`` as an int 0..9 (NumPy integers accepted; bools and floats refused)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value not in DIGITS:
+        raise ValueError(f"{name} must be a digit 0..9, got {value!r}")
+    return int(value)
+
+
+def finite(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def optional_finite(value: object, name: str) -> float | None:
+    return None if value is None else finite(value, name)
+
+
+def probabilities(values: Sequence[float] | None) -> list[float] | None:
+    if values is None:
+        return None
+    if len(values) != len(DIGITS):
+        raise ValueError(f"probabilities must hold 10 numbers, got {len(values)}")
+    return [finite(value, "each probability") for value in values]
+
+
+def short_text(value: str | None, name: str, max_length: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text or None, got {type(value).__name__}")
+    if len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+    return value
