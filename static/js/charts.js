@@ -1,6 +1,6 @@
 /**
  * charts.js: the small SVG charts of the insights page, drawn without a chart library.
- * Colours come from CSS classes (static/css/app.css) or a `--c` custom property.
+ * Colours come from CSS classes (static/css/charts.css) or a `--c` custom property.
  */
 
 import { el, isNumber, percent } from "./common.js";
