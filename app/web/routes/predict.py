@@ -65,7 +65,7 @@ async def read_image(request: Request, settings: Settings) -> Image28:
         return await run_in_threadpool(upload_to_pixels, data, settings)
     if content_type.startswith("application/json"):
         drawing = parse_drawing(await request.body())
-        # A drawing takes about 0.3 ms to render (its size is bounded by the limits):
+        # A drawing takes about 0.2 ms to render (its size is bounded by the limits):
         # cheaper on the event loop than the trip to a worker thread and back.
         return drawing_to_pixels(drawing, settings)
     raise HTTPException(
