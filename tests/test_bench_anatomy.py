@@ -1,6 +1,7 @@
 """bench/anatomy.py: its table, its cached steps, and a tiny real run through the app."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from app.config import Settings
@@ -39,7 +40,11 @@ def test_a_tiny_run_measures_every_row(tmp_path: Path) -> None:
         rate_limit_predict="off",
         rate_limit_samples="off",
     )
-    medians = asyncio.run(measure(create_app(settings), requests=5, rounds=1))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one for the whole session.
+    with ThreadPoolExecutor(1) as thread:
+        run = thread.submit(asyncio.run, measure(create_app(settings), requests=5, rounds=1))
+        medians = run.result()
     assert set(medians) == {"GET /healthz", "POST /predict", *STEPS}
     assert all(value > 0 for value in medians.values())
     assert route.drawing_to_pixels.__name__ == "drawing_to_pixels"  # restored
