@@ -109,7 +109,7 @@ def _read_strokes(strokes: ListLike, canvas: Points) -> tuple[list[int], Points]
             points = np.empty(0)
         if points.ndim == 2 and points.shape[1] in (2, 3) and points.dtype.kind in "iuf":
             xy = points[:, :2].astype(np.float64)
-            if np.isfinite(points).all() and ((xy >= -canvas) & (xy <= 2 * canvas)).all():
+            if np.isfinite(points).all() and not _outside(xy, canvas).any():
                 return [len(stroke) for stroke in strokes], xy
     paths = [_read_stroke(s, stroke, canvas) for s, stroke in enumerate(strokes)]
     return [len(path) for path in paths], np.concatenate([np.empty((0, 2)), *paths])
@@ -132,7 +132,7 @@ def _read_stroke(s: int, stroke: object, canvas: Points) -> Points:
         p = int(np.argmax(not_finite))
         raise InvalidInput(f"stroke {s}, point {p}: expected finite numbers, got {show(stroke[p])}")
     xy = points[:, :2].astype(np.float64)
-    outside = ((xy < -canvas) | (xy > 2 * canvas)).any(axis=1)
+    outside = _outside(xy, canvas)
     if outside.any():
         p = int(np.argmax(outside))
         raise InvalidInput(
@@ -140,6 +140,12 @@ def _read_stroke(s: int, stroke: object, canvas: Points) -> Points:
             f"the {canvas[0]:g}x{canvas[1]:g} canvas, got ({xy[p, 0]:g}, {xy[p, 1]:g})"
         )
     return xy
+
+
+def _outside(xy: Points, canvas: Points) -> npt.NDArray[np.bool_]:
+    """(n,) whether each point of ``xy`` (n, 2) lies more than one canvas size (``canvas``:
+    width, height) outside the canvas."""
+    return np.asarray(((xy < -canvas) | (xy > 2 * canvas)).any(axis=1))
 
 
 def _read_point_by_point(s: int, stroke: ListLike) -> npt.NDArray[np.float64]:
