@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         description="Folder holding the four MNIST IDX files (gzip or raw). When set it "
         "is the only source used; when unset, the cache folder, then a verified download.",
     )
+    unipen_dir: Path | None = Field(
+        default=None,
+        description="Folder holding unipen-1a-digits.jsonl.gz (UNIPEN 1a, real pen-drawn "
+        "digits), for training and benches on real handwriting. Unset: not used.",
+    )
     cache_dir: Path = Field(
         default=Path.home() / ".cache" / "digitpad",
         description="Where downloaded MNIST files are kept (in the mnist/ folder below it).",

@@ -1,12 +1,15 @@
-"""MNIST as the settings say where it is, with download progress bars on the terminal."""
+"""MNIST and UNIPEN as the settings say where they are (MNIST with download progress bars)."""
 
+import json
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from app.config import get_settings
+from app.engine.errors import ConfigError, DataFormatError
 from app.engine.mnist import Mnist, load_mnist
+from app.engine.unipen import PenDigits, load_unipen
 
 
 class _Bars:
@@ -41,3 +44,24 @@ def load_mnist_from_settings(mnist_dir: Path | None = None) -> Mnist:
         )
     finally:
         bars.close()
+
+
+def load_unipen_from_settings() -> PenDigits:
+    """The UNIPEN digits from the folder the settings name (DIGITPAD_UNIPEN_DIR)."""
+    folder = get_settings().unipen_dir
+    if folder is None:
+        raise ConfigError(
+            "expected DIGITPAD_UNIPEN_DIR, the folder of the UNIPEN file; it is unset"
+        )
+    return load_unipen(folder)
+
+
+def read_label_issues(path: Path) -> list[int]:
+    """The ``ids`` list of a label-issues file (written by bench/label_noise.py)."""
+    try:
+        ids = json.loads(path.read_text())["ids"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise DataFormatError(f"{path}: expected JSON with a list of ids, got {e}") from None
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise DataFormatError(f"{path}: expected ids as a list of integers")
+    return ids

@@ -3,12 +3,16 @@
 Tests that need the real MNIST files take the ``mnist_dir`` fixture. It reads
 ``DIGITPAD_MNIST_DIR``: unset, those tests are skipped with a message; set but not a
 readable folder with the four files, they fail (CI sets it, so CI never skips them).
+Tests that need the UNIPEN digits take ``unipen_dir``, from ``DIGITPAD_UNIPEN_DIR``.
 """
 
 import os
 from pathlib import Path
 
 import pytest
+
+from app.engine.unipen import UNIPEN_FILE
+from tests import needs
 
 MNIST_FILES = (
     "train-images-idx3-ubyte",
@@ -32,4 +36,17 @@ def mnist_dir() -> Path:
     ]
     if missing:
         pytest.fail(f"DIGITPAD_MNIST_DIR={value} is set but lacks {', '.join(missing)}")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def unipen_dir() -> Path:
+    """The folder of the UNIPEN digits file, from DIGITPAD_UNIPEN_DIR (skipped when unset,
+    failing under CI=true; set but without the file, failing)."""
+    value = os.environ.get("DIGITPAD_UNIPEN_DIR")
+    if not value:
+        needs.missing("DIGITPAD_UNIPEN_DIR is not set; set it to the folder of the UNIPEN file")
+    folder = Path(value)
+    if not (folder / UNIPEN_FILE).is_file():
+        pytest.fail(f"DIGITPAD_UNIPEN_DIR={value} is set but lacks {UNIPEN_FILE}")
     return folder

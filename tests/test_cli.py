@@ -4,12 +4,14 @@ import json
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from app.cli import main
 from app.config import get_settings
 from app.engine import checkpoint
+from app.engine.unipen import load_unipen, split_digits
 
 SHIPPED = get_settings().model_dir / "default.npz"
 
@@ -59,7 +61,7 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     assert loaded.network.sizes == (784, 16, 10)
     card = loaded.card
     assert card["training"]["data"] == {
-        "source": "MNIST", "train": 59_000, "validation": 1000, "test": 10_000
+        "source": "MNIST", "credits": [], "train": 59_000, "validation": 1000, "test": 10_000
     }  # fmt: skip
     assert card["metrics"]["mnist_test"]["accuracy"] > 0.85
     assert len(card["training"]["history"]) == 1
@@ -81,6 +83,40 @@ def test_train_adds_scripted_drawings_and_restrokes(mnist_dir: Path, tmp_path: P
     assert card["training"]["data"]["source"] == "MNIST + 300 scripted drawings"
     assert card["training"]["data"]["train"] == 60_000 + 300 - 1000
     assert card["training"]["config"]["augmentation"]["restroke"] == 0.5
+
+
+def test_train_adds_unipen_training_writers_and_credits_them(
+    mnist_dir: Path, unipen_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIGITPAD_UNIPEN_DIR", str(unipen_dir))
+    get_settings.cache_clear()
+    issues = tmp_path / "issues.json"
+    issues.write_text(json.dumps({"ids": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}))
+    train = split_digits(load_unipen(unipen_dir))["train"]
+    left_out = int(np.isin(train.ids, range(12)).sum())
+    out = tmp_path / "real.npz"
+    code, output = run(
+        "train", "--arch", "784,16,10", "--epochs", "1", "--scripted", "0", "--unipen-copies",
+        "2", "--unipen-label-issues", str(issues), "--validation-size", "1000", "--mnist-dir",
+        str(mnist_dir), "--out", str(out),
+    )  # fmt: skip
+    get_settings.cache_clear()
+    assert code == 0, output
+    data = checkpoint.load(out).card["training"]["data"]
+    kept = len(train) - left_out
+    assert data["train"] == 60_000 + 2 * kept - 1000
+    assert f"UNIPEN training writers ({kept} digits, {left_out} suspect" in data["source"]
+    assert "CC BY 4.0" in data["credits"][0] and "Guyon" in data["credits"][0]
+
+
+def test_train_without_the_unipen_folder_says_what_to_set(
+    mnist_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DIGITPAD_UNIPEN_DIR", raising=False)
+    get_settings.cache_clear()
+    code, output = run("train", "--unipen-copies", "1", "--mnist-dir", str(mnist_dir))
+    get_settings.cache_clear()
+    assert code == 1 and "expected DIGITPAD_UNIPEN_DIR" in output
 
 
 @pytest.mark.slow

@@ -1,0 +1,8 @@
+"""The ``digitpad`` command: thin wrappers that read settings and call the engine, the
+services and the store. One module per group of commands; importing them adds their
+commands to ``main``."""
+
+from app.cli import evaluate, model_versions, serve, train
+from app.cli.group import main
+
+__all__ = ["evaluate", "main", "model_versions", "serve", "train"]

@@ -1,0 +1,164 @@
+"""``digitpad train``: a network trained on MNIST (and real pen-drawn digits), with its card."""
+
+import os
+import platform
+import shlex
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from tqdm import tqdm
+
+from app import __version__
+from app.cli.group import fail, main, mnist_dir_option, parse_arch
+from app.config import get_settings
+from app.data import load_mnist_from_settings, load_unipen_from_settings, read_label_issues
+from app.engine import checkpoint
+from app.engine.activations import ACTIVATIONS
+from app.engine.errors import DigitpadError
+from app.engine.insights import insights_on
+from app.engine.metrics import evaluate as evaluate_network
+from app.engine.mnist import to_inputs
+from app.engine.optim import OPTIMIZERS, SCHEDULES
+from app.engine.proxy import SCRIPTED_DRAWINGS
+from app.engine.recipe import training_set
+from app.engine.train import EpochStats, TrainConfig, train
+
+_D = TrainConfig()  # the command's defaults are the config's
+
+
+@main.command("train", context_settings={"show_default": True})
+@click.option(
+    "--arch", default=",".join(map(str, _D.arch)), callback=parse_arch, help="Layer sizes."
+)
+@click.option("--activation", type=click.Choice(sorted(ACTIVATIONS)), default=_D.activation)
+@click.option("--optimizer", type=click.Choice(OPTIMIZERS), default=_D.optimizer)
+@click.option("--lr", type=float, default=_D.lr, help="Peak learning rate.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=_D.batch_size)
+@click.option("--epochs", type=click.IntRange(min=1), default=_D.epochs)
+@click.option("--augment/--no-augment", default=_D.augment)
+@click.option(
+    "--restroke",
+    type=click.FloatRange(0, 1),
+    default=_D.augmentation.restroke,
+    help="Share of training digits redrawn with a round pen, as the canvas draws.",
+)
+@click.option(
+    "--scripted",
+    type=click.IntRange(min=0),
+    default=SCRIPTED_DRAWINGS,
+    help="Drawings of scripted writers (styles MNIST lacks) added to the training set.",
+)
+@click.option(
+    "--unipen-copies",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Replays of each UNIPEN training writer's digit (real pen strokes, slanted and "
+    "stretched a little each time) added to the training set; needs DIGITPAD_UNIPEN_DIR.",
+)
+@click.option(
+    "--unipen-label-issues",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help='JSON file whose "ids" are UNIPEN digits to leave out (bench/label_noise.py).',
+)
+@click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
+@click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
+@click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
+@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=_D.dropout)
+@click.option("--validation-size", type=click.IntRange(min=0), default=_D.validation_size)
+@click.option("--patience", type=click.IntRange(min=1), default=_D.patience)
+@click.option("--seed", type=int, default=_D.seed)
+@mnist_dir_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the model (.npz, with its .json card). "
+    "Default: models/ in the cache folder.",
+)
+def train_command(
+    mnist_dir: Path | None,
+    out: Path | None,
+    restroke: float,
+    scripted: int,
+    unipen_copies: int,
+    unipen_label_issues: Path | None,
+    **options: Any,
+) -> None:
+    """Train a network on MNIST (and real pen-drawn digits) and write it with its card."""
+    try:
+        augmentation = replace(_D.augmentation, restroke=restroke)
+        config = TrainConfig(**options, augmentation=augmentation)
+        data = load_mnist_from_settings(mnist_dir)
+        unipen = load_unipen_from_settings() if unipen_copies else None
+        issues = read_label_issues(unipen_label_issues) if unipen_label_issues else ()
+        recipe = training_set(
+            data,
+            scripted=scripted,
+            unipen=unipen,
+            unipen_copies=unipen_copies,
+            label_issues=issues,
+            seed=config.seed,
+        )
+    except DigitpadError as e:
+        fail(e)
+    X, y = recipe.images, recipe.labels
+    click.echo(
+        f"training {'-'.join(map(str, config.arch))} {config.activation} on "
+        f"{len(X) - config.validation_size} images, validating on {config.validation_size}"
+    )
+    bar = tqdm(total=0, unit="batch", leave=False)
+
+    def on_batch(b: int, total: int, loss: float) -> None:
+        if b == 0:
+            bar.reset(total=total)
+        bar.update(1)
+        if b % 20 == 0:
+            bar.set_postfix(loss=f"{loss:.4f}")
+
+    def on_epoch(s: EpochStats) -> None:
+        val = "" if s.val_accuracy is None else f"  val {s.val_accuracy:.2%}"
+        bar.write(
+            f"epoch {s.epoch:3d}/{config.epochs}  loss {s.loss:.4f}  "
+            f"train {s.train_accuracy:.2%}{val}  lr {s.lr:.2e}  {s.seconds:.2f} s",
+            file=sys.stdout,
+        )
+
+    result = train(config, X, y, on_batch=on_batch, on_epoch=on_epoch)
+    bar.close()
+    test_X = to_inputs(data.test.images)
+    test = evaluate_network(result.network, test_X, data.test.labels)
+    card = {
+        "training": {
+            "command": shlex.join(["digitpad", "train", *sys.argv[2:]]),
+            "config": config.to_dict(),
+            "seed": config.seed,
+            "data": {
+                "source": recipe.source,
+                "credits": list(recipe.credits),
+                "train": len(X) - config.validation_size,
+                "validation": config.validation_size,
+                "test": test.n,
+            },
+            "seconds": round(result.seconds, 2),
+            "best_epoch": result.best_epoch,
+            "history": [vars(s) for s in result.history],
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+            "software": f"digitpad {__version__}, numpy {np.__version__}, "
+            f"python {platform.python_version()}",
+        },
+        "metrics": {"mnist_test": test.to_dict()},
+        "insights": {"mnist_test": insights_on(result.network, test_X, data.test.labels)},
+    }
+    out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
+    written = checkpoint.save(result.network, out, card)
+    click.echo(
+        f"test accuracy {test.accuracy:.2%} (best epoch {result.best_epoch}, "
+        f"{result.seconds:.1f} s); wrote {out} and {checkpoint.card_path(out).name}, "
+        f"version {written['version']}"
+    )
