@@ -2,11 +2,15 @@
 
 For the shipped model (or each ``--model``), prints:
 
-1. accuracy on MNIST test, on the traced proxy (every MNIST test digit thinned and traced
+1. accuracy on real pen-drawn digits: UNIPEN's test writers (`app.engine.unipen`: people
+   no model here trains on), each drawing replayed onto the page's canvas and read as
+   ``POST /predict`` reads it; overall, without the labels `bench/label_noise.py` finds
+   suspect, per site, the confusion matrix and the ten writers read worst;
+2. accuracy on MNIST test, on the traced proxy (every MNIST test digit thinned and traced
    back into pen strokes) and on the scripted proxy (scripted writers, each with their
    own habits), each drawing sent through the server's strokes preprocessing; and the
    confusion matrix of each;
-2. the contribute -> fine-tune -> evaluate loop on each proxy: half the writers
+3. the contribute -> fine-tune -> evaluate loop on each proxy: half the writers
    contribute their drawings (into a real SQLite store, with a contributor id each), the
    product's own fine-tuning run (`app.finetuning.run_finetune`, the defaults of
    `digitpad finetune`) trains a new version, and the other writers' drawings are read by
@@ -14,25 +18,30 @@ For the shipped model (or each ``--model``), prints:
 
 The proxies are stand-ins, not people: see app/engine/proxy/__init__.py.
 
-Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist .venv/bin/python bench/domain.py
+Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist DIGITPAD_UNIPEN_DIR=../shared/data/unipen \
+      .venv/bin/python bench/domain.py [--model M ...] [--no-loop]
 """
 
 import argparse
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from app.config import Settings, get_settings
-from app.data import load_mnist_from_settings
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.data import load_mnist_from_settings, read_label_issues
 from app.engine import checkpoint
 from app.engine.checkpoint import card_path
 from app.engine.metrics import Evaluation, evaluate
 from app.engine.mnist import to_inputs
+from app.engine.network import MLP
 from app.engine.proxy import ProxySet, render, scripted, traced
+from app.engine.replay import replay
+from app.engine.unipen import PenDigits, load_unipen, split_digits
 from app.finetuning import FinetuneOptions, run_finetune
 from app.store import ModelRegistry, NewSample, open_store
 from app.versions import SHIPPED_MODEL, load_version, seed
@@ -40,6 +49,7 @@ from app.versions import SHIPPED_MODEL, load_version, seed
 SCRIPTED_WRITERS = 100
 PER_DIGIT = 3  # drawings of each digit by each scripted writer
 CANVAS = 280.0
+LABEL_ISSUES = PROJECT_ROOT / "model" / "unipen-label-issues.json"  # bench/label_noise.py
 
 
 def proxies(mnist_dir: Path | None, rng_seed: int) -> tuple[dict[str, Any], dict[str, ProxySet]]:
@@ -52,6 +62,52 @@ def proxies(mnist_dir: Path | None, rng_seed: int) -> tuple[dict[str, Any], dict
         "scripted": scripted(SCRIPTED_WRITERS, PER_DIGIT, rng=rng),
     }
     return {"mnist": test}, sets
+
+
+@dataclass(frozen=True, eq=False)
+class RealWriters:
+    """UNIPEN's test writers, replayed onto the canvas as the page sends drawings."""
+
+    digits: PenDigits
+    images: np.ndarray  # (n, 784) float32, what the network reads
+    suspect: np.ndarray  # (n,) bool: the label is in the label-issues list
+
+
+def real_writers(folder: Path, issues: Path = LABEL_ISSUES) -> RealWriters:
+    """The test writers of the fixed split; ``issues`` lists suspect labels (if it exists)."""
+    digits = split_digits(load_unipen(folder))["test"]
+    images, _ = replay(digits, np.random.default_rng(0))
+    suspect_ids = read_label_issues(issues) if issues.exists() else []
+    return RealWriters(digits, images, np.isin(digits.ids, suspect_ids))
+
+
+def real_text(network: MLP, real: RealWriters) -> tuple[dict[str, Evaluation], str]:
+    """Accuracy on the test writers, all labels and without suspect ones, and the details:
+    per site, the ten writers read worst (with what their misread digits were read as)."""
+    labels, read = real.digits.labels, network.predict_proba(real.images).argmax(axis=1)
+    results = {
+        "UNIPEN test writers": evaluate(network, real.images, labels),
+        "UNIPEN test writers, suspect labels left out": evaluate(
+            network, real.images[~real.suspect], labels[~real.suspect]
+        ),
+    }
+    right = read == labels
+    site_of = real.digits.sites
+    per_site = ", ".join(
+        f"{site} {right[site_of == site].mean():.1%} of {(site_of == site).sum()}"
+        for site in sorted(set(site_of.tolist()))
+    )
+    writers = sorted(
+        set(real.digits.writers.tolist()), key=lambda w: right[real.digits.writers == w].mean()
+    )
+    lines = [f"\nUNIPEN test writers per site: {per_site}", "\nten writers read worst:"]
+    for writer in writers[:10]:
+        mine = real.digits.writers == writer
+        misread = ", ".join(
+            f"{t}->{r}" for t, r in zip(labels[mine & ~right], read[mine & ~right], strict=True)
+        )
+        lines.append(f"  {writer}: {right[mine].mean():.1%} of {mine.sum()} ({misread})")
+    return results, "\n".join(lines)
 
 
 def confusion_text(result: Evaluation) -> str:
@@ -116,18 +172,30 @@ def finetune_loop(
     }
 
 
-def report(path: Path, mnist: dict[str, Any], sets: dict[str, ProxySet], args: Any) -> None:
+def report(
+    path: Path,
+    mnist: dict[str, Any],
+    sets: dict[str, ProxySet],
+    args: Any,
+    real: RealWriters | None = None,
+) -> None:
     model = checkpoint.load(path)
     print(f"\n## {path} (version {model.version}, {'-'.join(map(str, model.network.sizes))})")
     rendered = {name: render(proxy) for name, proxy in sets.items()}
-    results = {"MNIST test": evaluate(model.network, *mnist["mnist"])}
+    results: dict[str, Evaluation] = {}
+    details = ""
+    if real is not None:
+        results, details = real_text(model.network, real)
+    results["MNIST test"] = evaluate(model.network, *mnist["mnist"])
     for name, proxy in sets.items():
         results[f"{name} proxy"] = evaluate(model.network, rendered[name], proxy.labels)
     print("\n| set | drawings | accuracy |\n| --- | ---: | ---: |")
     for name, result in results.items():
         print(f"| {name} | {result.n:,} | {result.accuracy:.2%} |")
+    print(details)
     for name, result in results.items():
-        print(f"\nconfusion, {name}:\n{confusion_text(result)}")
+        if "left out" not in name:
+            print(f"\nconfusion, {name}:\n{confusion_text(result)}")
     if args.loop:
         for name, proxy in sets.items():
             loop = finetune_loop(path, proxy, rendered[name], args.mnist_dir, 0)
@@ -162,8 +230,17 @@ def main() -> None:
         f"proxies: traced {len(sets['traced'].labels):,} MNIST test digits; scripted "
         f"{SCRIPTED_WRITERS} writers x 10 digits x {PER_DIGIT} ({seconds:.0f} s)"
     )
+    folder = get_settings().unipen_dir
+    real = real_writers(folder) if folder else None
+    if real is None:
+        print("DIGITPAD_UNIPEN_DIR is unset: no real handwriting in this run")
+    else:
+        print(
+            f"UNIPEN test writers: {len(set(real.digits.writers.tolist()))} writers, "
+            f"{len(real.digits):,} digits, {int(real.suspect.sum())} with suspect labels"
+        )
     for path in args.model or [get_settings().model_dir / SHIPPED_MODEL]:
-        report(path, mnist, sets, args)
+        report(path, mnist, sets, args, real)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from app.config import PROJECT_ROOT
 from app.engine import checkpoint
 from app.engine.metrics import evaluate
 from app.engine.proxy import render, scripted, traced
-from bench.domain import confusion_text, finetune_loop, loop_text, report
+from app.engine.unipen import load_unipen, writer_split
+from bench.domain import confusion_text, finetune_loop, loop_text, real_text, real_writers, report
 
 SHIPPED = PROJECT_ROOT / "model" / "default.npz"
 
@@ -75,3 +76,20 @@ def test_the_loop_fine_tunes_on_some_writers_and_reads_the_others(mnist_dir: Pat
     assert 0 <= loop["before"] <= 1 and 0 <= loop["after"] <= 1
     assert loop["mnist_after"] >= 0.98  # a short fine-tune keeps MNIST
     assert loop["decision"] in ("activated", "kept previous")
+
+
+def test_real_writers_are_the_test_writers_read_as_the_page_sends_them(unipen_dir: Path) -> None:
+    real = real_writers(unipen_dir)
+    everyone = load_unipen(unipen_dir)
+    test_writers = writer_split(everyone.writers, everyone.sites)["test"]
+    assert set(real.digits.writers.tolist()) == test_writers
+    assert real.images.shape == (len(real.digits), 784)
+    assert real.suspect.dtype == bool and real.suspect.shape == (len(real.digits),)
+    results, details = real_text(checkpoint.load(SHIPPED).network, real)
+    whole = results["UNIPEN test writers"]
+    assert whole.n == len(real.digits) and 0.9 < whole.accuracy <= 1
+    assert results["UNIPEN test writers, suspect labels left out"].n == whole.n - real.suspect.sum()
+    worst = details.split("ten writers read worst:\n")[1].splitlines()
+    assert len(worst) == 10
+    rates = [float(line.split(": ")[1].split("%")[0]) for line in worst]
+    assert rates == sorted(rates)  # worst first
