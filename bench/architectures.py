@@ -20,12 +20,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.data import load_mnist_from_settings
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
 from app.engine.preprocess import strokes_to_pixels
 from app.engine.proxy import SCRIPTED_DRAWINGS, render, traced, written_by_scripted_writers
 from app.engine.train import TrainConfig, train
+from app.services.datasets import load_mnist_from_settings
 from bench.inference import seven, timed
 
 ARCHITECTURES = [

@@ -12,7 +12,7 @@ For the shipped model (or each ``--model``), prints:
    confusion matrix of each;
 3. the contribute -> fine-tune -> evaluate loop on each proxy: half the writers
    contribute their drawings (into a real SQLite store, with a contributor id each), the
-   product's own fine-tuning run (`app.finetuning.run_finetune`, the defaults of
+   product's own fine-tuning run (`app.services.finetune_run.run_finetune`, the defaults of
    `digitpad finetune`) trains a new version, and the other writers' drawings are read by
    the model before and after, with MNIST test before and after.
 
@@ -33,18 +33,18 @@ from typing import Any
 import numpy as np
 
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.data import load_mnist_from_settings, read_label_issues
 from app.engine import checkpoint
 from app.engine.checkpoint import card_path
-from app.engine.metrics import Evaluation, evaluate
+from app.engine.metrics import Classifier, Evaluation, evaluate
 from app.engine.mnist import to_inputs
-from app.engine.network import MLP
 from app.engine.proxy import ProxySet, render, scripted, traced
+from app.engine.reader import Reader
 from app.engine.replay import replay
 from app.engine.unipen import PenDigits, load_unipen, split_digits
-from app.finetuning import FinetuneOptions, run_finetune
+from app.services.datasets import load_mnist_from_settings, read_label_issues
+from app.services.finetune_run import FinetuneOptions, run_finetune
+from app.services.model_versions import SHIPPED_MODEL, load_version, seed
 from app.store import ModelRegistry, NewSample, open_store
-from app.versions import SHIPPED_MODEL, load_version, seed
 
 SCRIPTED_WRITERS = 100
 PER_DIGIT = 3  # drawings of each digit by each scripted writer
@@ -81,7 +81,7 @@ def real_writers(folder: Path, issues: Path = LABEL_ISSUES) -> RealWriters:
     return RealWriters(digits, images, np.isin(digits.ids, suspect_ids))
 
 
-def real_text(network: MLP, real: RealWriters) -> tuple[dict[str, Evaluation], str]:
+def real_text(network: Classifier, real: RealWriters) -> tuple[dict[str, Evaluation], str]:
     """Accuracy on the test writers, all labels and without suspect ones, and the details:
     per site, the ten writers read worst (with what their misread digits were read as)."""
     labels, read = real.digits.labels, network.predict_proba(real.images).argmax(axis=1)
@@ -163,8 +163,8 @@ def finetune_loop(
     return {
         "contributed": int(given.sum()),
         "writers": (len(contributing), len(writers) - len(contributing)),
-        "before": evaluate(before.network, images[others], proxy.labels[others]).accuracy,
-        "after": evaluate(after.network, images[others], proxy.labels[others]).accuracy,
+        "before": evaluate(before, images[others], proxy.labels[others]).accuracy,
+        "after": evaluate(after, images[others], proxy.labels[others]).accuracy,
         "mnist_before": summary["before"]["mnist_test"],
         "mnist_after": summary["after"]["mnist_test"],
         "decision": summary["decision"],
@@ -179,16 +179,16 @@ def report(
     args: Any,
     real: RealWriters | None = None,
 ) -> None:
-    model = checkpoint.load(path)
+    model = Reader(checkpoint.load(path))
     print(f"\n## {path} (version {model.version}, {'-'.join(map(str, model.network.sizes))})")
     rendered = {name: render(proxy) for name, proxy in sets.items()}
     results: dict[str, Evaluation] = {}
     details = ""
     if real is not None:
-        results, details = real_text(model.network, real)
-    results["MNIST test"] = evaluate(model.network, *mnist["mnist"])
+        results, details = real_text(model, real)
+    results["MNIST test"] = evaluate(model, *mnist["mnist"])
     for name, proxy in sets.items():
-        results[f"{name} proxy"] = evaluate(model.network, rendered[name], proxy.labels)
+        results[f"{name} proxy"] = evaluate(model, rendered[name], proxy.labels)
     print("\n| set | drawings | accuracy |\n| --- | ---: | ---: |")
     for name, result in results.items():
         print(f"| {name} | {result.n:,} | {result.accuracy:.2%} |")

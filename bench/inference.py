@@ -1,8 +1,11 @@
 """Inference speed: one drawing end to end, a batch of drawings, and an uploaded image.
 
 A drawing is a "7" with a crossbar on a 280x280 canvas: 3 strokes, 150 points, as a
-pointer would send them. End to end = strokes -> 28x28 preprocessing -> forward pass ->
-probabilities. Prints median and 99th-percentile latencies in milliseconds.
+pointer would send them. End to end = strokes -> 28x28 preprocessing -> the reader's
+answer (every network of the model, averaged), as the server reads a drawing. With a
+contributor: the same, plus what a prediction naming a contributor with 500 saved
+drawings adds (their ids and labels read from a real SQLite store, their features kept
+in memory, the blend). Prints median and 99th-percentile latencies in milliseconds.
 
 Run:  .venv/bin/python bench/inference.py [--model PATH] [--repeats 2000]
 """
@@ -11,6 +14,7 @@ import argparse
 import io
 import platform
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +24,14 @@ from PIL import Image, ImageDraw
 
 from app.config import get_settings
 from app.engine import checkpoint
-from app.engine.preprocess import image_to_pixels, strokes_to_pixels
+from app.engine.preprocess import strokes_to_pixels
+from app.engine.reader import Limits, Reader
+from app.services.personal import PersonalDrawings
+from app.store import NewSample, open_store
 
 Stroke = list[list[float]]
+LIMITS = Limits()
+PERSONAL_SAMPLES = 500
 
 
 def seven(rng: np.random.Generator, n: int = 150) -> list[Stroke]:
@@ -61,18 +70,16 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=get_settings().model_dir / "default.npz")
     parser.add_argument("--repeats", type=int, default=2000)
     args = parser.parse_args()
-    network = checkpoint.load(args.model).network
+    reader = Reader(checkpoint.load(args.model))
     rng = np.random.default_rng(0)
     drawing = seven(rng)
     drawings = [seven(rng) for _ in range(256)]
 
-    def one() -> np.ndarray:
-        pixels = strokes_to_pixels(drawing, 280, 280)
-        return network.predict_proba(pixels.reshape(1, 784))
+    def one() -> object:
+        return reader.read([Reader.from_strokes(drawing, 280, 280, LIMITS)])
 
-    def batch() -> np.ndarray:
-        pixels = np.stack([strokes_to_pixels(d, 280, 280) for d in drawings])
-        return network.predict_proba(pixels.reshape(len(drawings), 784))
+    def batch() -> object:
+        return reader.read([Reader.from_strokes(d, 280, 280, LIMITS) for d in drawings])
 
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
     pen = ImageDraw.Draw(canvas)
@@ -82,14 +89,15 @@ def main() -> None:
     canvas.save(buffer, format="PNG")
     png = buffer.getvalue()
 
-    def image() -> np.ndarray:
-        return network.predict_proba(image_to_pixels(png).reshape(1, 784))
+    def image() -> object:
+        return reader.read([Reader.from_image(png, LIMITS)])
 
     forward_only = rng.random((1, 784), dtype=np.float32)
     preprocess_only = timed(lambda: strokes_to_pixels(drawing, 280, 280), args.repeats)
     print(
         f"machine: {platform.machine()}, numpy {np.__version__}; model {args.model.name} "
-        f"{'-'.join(map(str, network.sizes))}; drawing: 3 strokes, 150 points, 280x280\n"
+        f"{len(reader.networks)} x {'-'.join(map(str, reader.network.sizes))}; "
+        "drawing: 3 strokes, 150 points, 280x280\n"
     )
     print("| what | median ms | p99 ms | median µs per drawing |")
     print("|---|---|---|---|")
@@ -98,11 +106,30 @@ def main() -> None:
             "one drawing, end to end (strokes -> 28x28 -> probabilities)", timed(one, args.repeats)
         )
     )
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{folder}/bench.db")
+        for i in range(PERSONAL_SAMPLES):
+            pixels = strokes_to_pixels(seven(rng), 280, 280)
+            store.add(NewSample(label=i % 10, pixels=np.rint(pixels * 255).astype(np.uint8),
+                                contributor="bench"))  # fmt: skip
+        drawings_of = PersonalDrawings()
+
+        def personal() -> object:
+            mine = drawings_of.personal(reader, store, "bench")
+            return reader.read([Reader.from_strokes(drawing, 280, 280, LIMITS)], personal=mine)
+
+        print(
+            summary(
+                f"one drawing, end to end, with a contributor's {PERSONAL_SAMPLES} drawings",
+                timed(personal, args.repeats),
+            )
+        )
+        store.close()
     print(summary("  of which preprocessing", preprocess_only))
     print(
         summary(
             "  of which the forward pass",
-            timed(lambda: network.predict_proba(forward_only), args.repeats),
+            timed(lambda: reader.probabilities(forward_only), args.repeats),
         )
     )
     print(summary("one PNG upload (280x280 RGBA), end to end", timed(image, args.repeats // 2)))
@@ -116,9 +143,7 @@ def main() -> None:
     print(
         summary(
             "forward pass alone, 256 images",
-            timed(
-                lambda: network.predict_proba(np.repeat(forward_only, 256, 0)), args.repeats // 4
-            ),
+            timed(lambda: reader.probabilities(np.repeat(forward_only, 256, 0)), args.repeats // 4),
             per=256,
         )
     )

@@ -28,8 +28,6 @@ import numpy.typing as npt
 from PIL import Image
 
 from app.config import get_settings
-from app.data import load_mnist_from_settings
-from app.engine.canvas import picture_grid, titled
 from app.engine.label_noise import (
     Suspects,
     confident_disagreements,
@@ -40,6 +38,8 @@ from app.engine.mnist import to_inputs
 from app.engine.replay import Distortion, replay
 from app.engine.train import TrainConfig, train
 from app.engine.unipen import PenDigits, load_unipen
+from app.report.canvas import picture_grid, titled
+from app.services.datasets import load_mnist_from_settings
 
 FOLDS = 4
 MNIST_PER_MODEL = 20_000  # MNIST images each fold's network trains on, beside UNIPEN

@@ -20,10 +20,10 @@ import time
 
 import numpy as np
 
-from app.data import load_mnist_from_settings
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
 from app.engine.train import TrainConfig, train
+from app.services.datasets import load_mnist_from_settings
 
 ARCH = (784, 128, 64, 10)
 THREADS = os.cpu_count() or 1

@@ -11,6 +11,7 @@ from app.config import PROJECT_ROOT
 from app.engine import checkpoint
 from app.engine.metrics import evaluate
 from app.engine.proxy import render, scripted, traced
+from app.engine.reader import Reader
 from app.engine.unipen import load_unipen, writer_split
 from bench.domain import confusion_text, finetune_loop, loop_text, real_text, real_writers, report
 
@@ -85,7 +86,7 @@ def test_real_writers_are_the_test_writers_read_as_the_page_sends_them(unipen_di
     assert set(real.digits.writers.tolist()) == test_writers
     assert real.images.shape == (len(real.digits), 784)
     assert real.suspect.dtype == bool and real.suspect.shape == (len(real.digits),)
-    results, details = real_text(checkpoint.load(SHIPPED).network, real)
+    results, details = real_text(Reader(checkpoint.load(SHIPPED)), real)
     whole = results["UNIPEN test writers"]
     assert whole.n == len(real.digits) and 0.9 < whole.accuracy <= 1
     assert results["UNIPEN test writers, suspect labels left out"].n == whole.n - real.suspect.sum()

@@ -16,9 +16,9 @@ import pytest
 
 from app.config import Settings
 from app.engine.preprocess import strokes_to_pixels
-from app.finetuning import FinetuneOptions, run_finetune
+from app.services.finetune_run import FinetuneOptions, run_finetune
+from app.services.model_versions import load_version, seed
 from app.store import ModelRegistry, NewSample, open_store
-from app.versions import load_version, seed
 from tests.server import running_server
 from tests.shapes import DIGITS, strokes
 

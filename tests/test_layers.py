@@ -1,4 +1,10 @@
-"""The engine is a layer of its own: it imports no web framework, database or settings."""
+"""The rooms of app/ and who may import whom, and the reader as the one path to an answer.
+
+Each package of app/ is a layer; a module may import its own layer and the layers its
+row of ``MAY_IMPORT`` names, nothing else of app/ (third-party packages are free, except
+that the engine imports no web framework or database). ``app`` alone is the package's
+``__init__`` (its version).
+"""
 
 import ast
 from pathlib import Path
@@ -7,18 +13,80 @@ import pytest
 
 from app.config import PROJECT_ROOT
 
-ENGINE = PROJECT_ROOT / "app" / "engine"
-FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "alembic", "app.config", "app.web", "app.store")
+APP = PROJECT_ROOT / "app"
+MAY_IMPORT = {
+    "app.config": set(),
+    "app.engine": set(),  # NumPy and Pillow: usable and testable with no server or database
+    "app.store": {"app.config"},  # owns all SQL
+    "app.services": {"app.config", "app.engine", "app.store"},  # engine + store, for web and CLI
+    "app.report": {"app", "app.config", "app.engine", "app.services"},
+    "app.web": {"app", "app.config", "app.engine", "app.store", "app.services"},
+    "app.cli": {"app", "app.config", "app.engine", "app.store", "app.services", "app.report",
+                "app.web"},
+}  # fmt: skip
+ENGINE_FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn")
+# Turning input into an answer happens in the engine's reader: outside the engine, nothing
+# calls the preprocessing or a network's forward pass directly.
+ANSWER_CALLS = {
+    "predict_proba", "logits", "hidden_activations", "strokes_to_pixels", "image_to_pixels",
+    "pixels_to_array",
+}  # fmt: skip
+MODULES = sorted(p for p in APP.rglob("*.py") if "migrations" not in p.parts)
 
 
-@pytest.mark.parametrize("path", sorted(ENGINE.rglob("*.py")), ids=lambda p: p.name)
-def test_engine_module_imports_nothing_above_it(path: Path) -> None:
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        names = []
+def layer_of(module: str) -> str:
+    """The layer a dotted module name belongs to ("app.engine.reader" -> "app.engine")."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else module
+
+
+def imports(path: Path) -> list[str]:
+    """Every module ``path`` imports, absolute (``from . import x`` is not used here)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module]
-        for name in names:
-            assert not name.startswith(FORBIDDEN), f"{path} imports {name}"
+            names.append(node.module)
+    return names
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+
+
+def test_every_module_is_in_a_layer_of_the_table() -> None:
+    for path in MODULES:
+        name = module_name(path)
+        if name != "app.__init__":
+            assert layer_of(name) in MAY_IMPORT, f"{name} is in no layer of the table"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(APP)))
+def test_module_imports_only_what_its_layer_may(path: Path) -> None:
+    own = layer_of(module_name(path))
+    allowed = {own} | MAY_IMPORT.get(own, set())
+    for name in imports(path):
+        if name == "app" or name.startswith("app."):
+            assert layer_of(name) in allowed, f"{own} may not import {name} ({path})"
+        elif own == "app.engine":
+            assert not name.startswith(ENGINE_FORBIDDEN), f"the engine imports {name} ({path})"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in MODULES if "engine" not in p.parts], ids=lambda p: str(p.relative_to(APP))
+)
+def test_answers_come_from_the_reader_only(path: Path) -> None:
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else None
+            if isinstance(node.func, ast.Name):
+                called = node.func.id
+            assert called not in ANSWER_CALLS, f"{path} calls {called} instead of the reader"
+
+
+def test_the_table_catches_a_wrong_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from app.web.app import create_app\nimport sqlalchemy\n")
+    assert [layer_of(n) for n in imports(bad) if n.startswith("app")] == ["app.web"]
+    assert "app.web" not in MAY_IMPORT["app.engine"] | MAY_IMPORT["app.store"]

@@ -8,12 +8,13 @@ import click
 
 from app.cli.group import BASELINE_MODEL, DEFAULT_MODEL, fail, main, mnist_dir_option, model_option
 from app.config import get_settings
-from app.data import load_mnist_from_settings
 from app.engine import checkpoint
 from app.engine.errors import DigitpadError
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.mnist import to_inputs
-from app.report import write_report
+from app.engine.reader import Reader
+from app.report.write import write_report
+from app.services.datasets import load_mnist_from_settings
 
 
 @main.command("evaluate")
@@ -27,7 +28,7 @@ def evaluate_command(model_path: Path | None, mnist_dir: Path | None) -> None:
         data = load_mnist_from_settings(mnist_dir)
     except DigitpadError as e:
         fail(e)
-    test = evaluate_network(loaded.network, to_inputs(data.test.images), data.test.labels)
+    test = evaluate_network(Reader(loaded), to_inputs(data.test.images), data.test.labels)
     report = {"model": loaded.version, "path": str(path), "mnist_test": test.to_dict()}
     click.echo(json.dumps(report, indent=2))
 

@@ -9,8 +9,8 @@ import click
 from app import __version__
 from app.config import get_settings
 from app.engine.errors import DigitpadError
+from app.services.model_versions import seed
 from app.store import ModelRegistry, SampleStore, open_store
-from app.versions import seed
 
 DEFAULT_MODEL = "default.npz"
 BASELINE_MODEL = "baseline.npz"

@@ -11,7 +11,7 @@ import click
 from app.cli.group import fail, main, mnist_dir_option, open_registry
 from app.config import get_settings
 from app.engine.errors import DigitpadError
-from app.finetuning import FinetuneOptions, run_finetune
+from app.services.finetune_run import FinetuneOptions, run_finetune
 from app.store import JobStore
 
 

@@ -16,7 +16,6 @@ from tqdm import tqdm
 from app import __version__
 from app.cli.group import fail, main, mnist_dir_option, parse_arch
 from app.config import get_settings
-from app.data import load_mnist_from_settings, load_unipen_from_settings, read_label_issues
 from app.engine import checkpoint
 from app.engine.activations import ACTIVATIONS
 from app.engine.errors import DigitpadError
@@ -27,6 +26,11 @@ from app.engine.optim import OPTIMIZERS, SCHEDULES
 from app.engine.proxy import SCRIPTED_DRAWINGS
 from app.engine.recipe import training_set
 from app.engine.train import EpochStats, TrainConfig, train
+from app.services.datasets import (
+    load_mnist_from_settings,
+    load_unipen_from_settings,
+    read_label_issues,
+)
 
 _D = TrainConfig()  # the command's defaults are the config's
 

@@ -1,9 +1,12 @@
-"""Saving and loading a network: weights in ``.npz``, a JSON model card beside it.
+"""Saving and loading a model: weights in ``.npz``, a JSON model card beside it.
 
-``to_bytes`` / ``from_bytes`` do the same for weights kept elsewhere (in the database).
+A model is one network or several of the same shape read together (an ensemble, see
+`reader.Reader`). ``to_bytes`` / ``from_bytes`` do the same for weights kept elsewhere
+(in the database).
 
-``NAME.npz`` holds arrays ``W0, b0, W1, b1, ...`` (float32) and is read with
-``allow_pickle=False``, so a model file cannot run code. ``NAME.json`` is the model card:
+``NAME.npz`` holds arrays ``n0.W0, n0.b0, n0.W1, ...`` (float32; ``nK.`` numbers the
+network; files of format ``digitpad-mlp/1`` hold one network as ``W0, b0, ...``) and is
+read with ``allow_pickle=False``, so a model file cannot run code. ``NAME.json`` is the model card:
 architecture, activation, version id, date, training data and command, metrics. Both are
 written atomically (a temporary file, then a rename), and loading refuses a file whose
 arrays do not match its card or whose content hash differs from the card's.
@@ -24,15 +27,23 @@ from app.engine.errors import ModelFileError
 from app.engine.files import write_bytes_atomic
 from app.engine.network import MLP
 
-FORMAT = "digitpad-mlp/1"
+FORMAT = "digitpad-mlp/2"
+FORMAT_ONE_NETWORK = "digitpad-mlp/1"  # still read: one network, arrays without a prefix
+
+Networks = MLP | tuple[MLP, ...]
 
 
 @dataclass
 class Checkpoint:
-    """A loaded network and its model card."""
+    """A loaded model (one network or several) and its model card."""
 
-    network: MLP
+    networks: tuple[MLP, ...]
     card: dict[str, Any]
+
+    @property
+    def network(self) -> MLP:
+        """The first network (the only one, unless the model is an ensemble)."""
+        return self.networks[0]
 
     @property
     def version(self) -> str:
@@ -40,11 +51,19 @@ class Checkpoint:
         return str(self.card["version"])
 
 
-def weights_digest(network: MLP) -> str:
-    """SHA-256 over the layer sizes and every parameter's bytes, in order."""
-    h = hashlib.sha256(repr(network.sizes).encode())
-    for p in network.parameters():
-        h.update(np.ascontiguousarray(p, dtype=np.float32).tobytes())
+def as_tuple(networks: Networks) -> tuple[MLP, ...]:
+    """One network or several, as a tuple."""
+    return (networks,) if isinstance(networks, MLP) else tuple(networks)
+
+
+def weights_digest(networks: Networks) -> str:
+    """SHA-256 over each network's layer sizes and every parameter's bytes, in order (for
+    one network, the same digest as format 1's)."""
+    h = hashlib.sha256()
+    for network in as_tuple(networks):
+        h.update(repr(network.sizes).encode())
+        for p in network.parameters():
+            h.update(np.ascontiguousarray(p, dtype=np.float32).tobytes())
     return h.hexdigest()
 
 
@@ -53,34 +72,47 @@ def card_path(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
-def to_bytes(network: MLP, card: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
-    """The .npz bytes of ``network`` and its full card.
+def to_bytes(networks: Networks, card: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """The .npz bytes of ``networks`` (all of the first one's shape) and the full card.
 
-    The card is ``card`` plus the fields the loader checks: format, architecture,
-    activation, parameter count, digest, a version id and the date (kept if given).
+    The card is ``card`` plus the fields the loader checks: format, architecture (sizes,
+    activation, number of networks), parameter count, digest, a version id and the date
+    (kept if given).
     """
-    digest = weights_digest(network)
+    members = as_tuple(networks)
+    network = members[0]
+    if any(m.sizes != network.sizes or m.activation != network.activation for m in members):
+        raise ModelFileError(
+            f"expected networks all {network.sizes} {network.activation}, "
+            f"got {[m.sizes for m in members]}"
+        )
+    digest = weights_digest(members)
     created = card.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
     full = {
         **card,
         "format": FORMAT,
         "version": card.get("version") or f"{created[:10].replace('-', '')}-{digest[:10]}",
         "created": created,
-        "architecture": {"sizes": list(network.sizes), "activation": network.activation},
-        "parameters": network.n_parameters,
+        "architecture": {
+            "sizes": list(network.sizes),
+            "activation": network.activation,
+            "networks": len(members),
+        },
+        "parameters": sum(m.n_parameters for m in members),
         "weights_sha256": digest,
     }
     arrays = {}
-    for l, (W, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-        arrays[f"W{l}"], arrays[f"b{l}"] = W.astype(np.float32), b.astype(np.float32)
+    for k, member in enumerate(members):
+        for l, (W, b) in enumerate(zip(member.weights, member.biases, strict=True)):
+            arrays[f"n{k}.W{l}"], arrays[f"n{k}.b{l}"] = W.astype(np.float32), b.astype(np.float32)
     buffer = BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
     return buffer.getvalue(), full
 
 
-def save(network: MLP, path: Path, card: dict[str, Any]) -> dict[str, Any]:
+def save(networks: Networks, path: Path, card: dict[str, Any]) -> dict[str, Any]:
     """Write ``path`` (.npz) and its card beside it; return the card as written."""
-    weights, full = to_bytes(network, card)
+    weights, full = to_bytes(networks, card)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, weights)
     write_bytes_atomic(card_path(path), (json.dumps(full, indent=2) + "\n").encode())
@@ -105,51 +137,62 @@ def load(path: Path) -> Checkpoint:
 
 
 def from_bytes(data: bytes, card: object, *, source: str) -> Checkpoint:
-    """A network from .npz bytes and its card, refusing anything inconsistent.
+    """A model from .npz bytes and its card, refusing anything inconsistent.
 
     ``source`` names where they came from, in error messages. Raises ModelFileError when
     the card is not a digitpad card, the arrays are not the ones it describes (names,
     shapes, float32, finite), or their digest differs from the card's.
     """
-    if not isinstance(card, dict) or card.get("format") != FORMAT:
+    formats = (FORMAT, FORMAT_ONE_NETWORK)
+    if not isinstance(card, dict) or card.get("format") not in formats:
         found = card.get("format") if isinstance(card, dict) else type(card).__name__
         raise ModelFileError(f"{source}: expected a card of format {FORMAT!r}, got {found!r}")
     try:
         sizes = [int(s) for s in card["architecture"]["sizes"]]
         activation = str(card["architecture"]["activation"])
+        count = int(card["architecture"].get("networks", 1))
         expected_digest = str(card["weights_sha256"])
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ModelFileError(f"{source}: card lacks a valid field {e}") from None
     try:
         with np.load(BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise ModelFileError(f"{source}: expected an .npz file of arrays, got {e}") from None
+    prefixes = [""] if card["format"] == FORMAT_ONE_NETWORK else [f"n{k}." for k in range(count)]
     n_layers = len(sizes) - 1
-    expected_names = {f"{k}{l}" for l in range(n_layers) for k in "Wb"}
+    expected_names = {f"{p}{k}{l}" for p in prefixes for l in range(n_layers) for k in "Wb"}
     if set(arrays) != expected_names:
         raise ModelFileError(
             f"{source}: expected arrays {sorted(expected_names)} for sizes {sizes}, "
             f"got {sorted(arrays)}"
         )
+    networks = tuple(_network(arrays, prefix, sizes, activation, source) for prefix in prefixes)
+    if weights_digest(networks) != expected_digest:
+        raise ModelFileError(
+            f"{source}: expected weights with SHA-256 {expected_digest[:12]}… from the card, "
+            f"got {weights_digest(networks)[:12]}…"
+        )
+    return Checkpoint(networks, card)
+
+
+def _network(
+    arrays: dict[str, np.ndarray], prefix: str, sizes: list[int], activation: str, source: str
+) -> MLP:
+    """The network whose arrays are named ``prefix`` + W0, b0, ..., checked against ``sizes``."""
     weights, biases = [], []
-    for l in range(n_layers):
-        W, b = arrays[f"W{l}"], arrays[f"b{l}"]
+    for l in range(len(sizes) - 1):
+        W, b = arrays[f"{prefix}W{l}"], arrays[f"{prefix}b{l}"]
+        where = f"{source}: {prefix}layer {l}"
         if W.shape != (sizes[l], sizes[l + 1]) or b.shape != (sizes[l + 1],):
             raise ModelFileError(
-                f"{source}: layer {l}: expected W {(sizes[l], sizes[l + 1])} and "
+                f"{where}: expected W {(sizes[l], sizes[l + 1])} and "
                 f"b {(sizes[l + 1],)} from the card, got W {W.shape} and b {b.shape}"
             )
         if W.dtype != np.float32 or b.dtype != np.float32:
-            raise ModelFileError(f"{source}: layer {l}: expected float32, got {W.dtype}, {b.dtype}")
+            raise ModelFileError(f"{where}: expected float32, got {W.dtype}, {b.dtype}")
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ModelFileError(f"{source}: layer {l}: weights are not all finite")
+            raise ModelFileError(f"{where}: weights are not all finite")
         weights.append(W)
         biases.append(b)
-    network = MLP(weights, biases, activation)
-    if weights_digest(network) != expected_digest:
-        raise ModelFileError(
-            f"{source}: expected weights with SHA-256 {expected_digest[:12]}… from the card, "
-            f"got {weights_digest(network)[:12]}…"
-        )
-    return Checkpoint(network, card)
+    return MLP(weights, biases, activation)

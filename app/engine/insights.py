@@ -23,8 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.engine.errors import ModelFileError
-from app.engine.metrics import N_CLASSES
-from app.engine.network import MLP
+from app.engine.metrics import N_CLASSES, Classifier
 
 PIXELS = 784
 Pixels = NDArray[np.uint8]  # (k, 784), 0..255
@@ -53,7 +52,7 @@ def to_pixels(images: NDArray[np.floating]) -> Pixels:
 
 
 def insights_on(
-    network: MLP,
+    network: Classifier,
     images: NDArray[np.floating],
     labels: NDArray[np.integer],
     *,

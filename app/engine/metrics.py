@@ -1,15 +1,20 @@
 """Classification metrics: accuracy, per-class accuracy, confusion matrix, loss."""
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.engine.activations import cross_entropy
-from app.engine.network import MLP
 
 N_CLASSES = 10
+
+
+class Classifier(Protocol):
+    """Anything that gives (n, 10) probabilities for images (n, 784): a network, a reader."""
+
+    def predict_proba(self, X: NDArray[np.floating]) -> NDArray[np.floating]: ...
 
 
 def confusion_matrix(
@@ -36,9 +41,13 @@ class Evaluation:
 
 
 def evaluate(
-    network: MLP, images: NDArray[np.floating], labels: NDArray[np.integer], batch: int = 10_000
+    network: Classifier,
+    images: NDArray[np.floating],
+    labels: NDArray[np.integer],
+    batch: int = 10_000,
 ) -> Evaluation:
-    """Evaluate ``network`` on images (n, 784) float in [0, 1] with labels (n,) in 0..9."""
+    """Evaluate ``network`` (or a reader) on images (n, 784) float in [0, 1] with labels
+    (n,) in 0..9."""
     probabilities = np.concatenate(
         [network.predict_proba(images[i : i + batch]) for i in range(0, len(images), batch)]
     )

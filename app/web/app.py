@@ -12,7 +12,9 @@ from fastapi_offline import FastAPIOffline
 from app import __version__
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.engine import checkpoint
-from app.versions import SHIPPED_MODEL
+from app.engine.reader import Reader
+from app.services.model_versions import SHIPPED_MODEL
+from app.services.personal import PersonalDrawings
 from app.web import errors
 from app.web.cors import PredictionCORSMiddleware
 from app.web.limits import BodyLimitMiddleware
@@ -39,7 +41,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     down), then follow the active model version, for the process's life."""
     settings: Settings = app.state.settings
     app.state.store = app.state.registry = app.state.jobs = None
-    app.state.model = checkpoint.load(settings.model_dir / SHIPPED_MODEL)
+    app.state.model = Reader(checkpoint.load(settings.model_dir / SHIPPED_MODEL))
+    app.state.personal = PersonalDrawings()
     await run_in_threadpool(connect, app)
     follower = asyncio.create_task(stay_connected(app))
     try:

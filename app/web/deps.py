@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, HTTPException, Request
 
 from app.config import Settings
-from app.engine.checkpoint import Checkpoint
+from app.engine.reader import Reader
 from app.store import JobStore, ModelRegistry, SampleStore
 from app.web.errors import RETRY_AFTER_SECONDS
 
@@ -31,7 +31,7 @@ def _from_state(name: str) -> Callable[[Request], Any]:
 
 
 SettingsDep = Annotated[Settings, Depends(_from_state("settings"))]
-ModelDep = Annotated[Checkpoint, Depends(_from_state("model"))]
+ModelDep = Annotated[Reader, Depends(_from_state("model"))]
 StoreDep = Annotated[SampleStore, Depends(_from_state("store"))]
 RegistryDep = Annotated[ModelRegistry, Depends(_from_state("registry"))]
 JobsDep = Annotated[JobStore, Depends(_from_state("jobs"))]

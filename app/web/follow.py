@@ -13,7 +13,7 @@ import logging
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from app.versions import load_version
+from app.services.model_versions import load_version
 
 log = logging.getLogger("digitpad.follow")
 

@@ -1,59 +1,66 @@
-"""Request bodies -> the engine's 28x28 arrays, and the network's output -> responses."""
+"""Request bodies -> the reader's inputs, and the reader's answers -> responses."""
 
 import numpy as np
-from numpy.typing import NDArray
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 
 from app.config import Settings
-from app.engine.checkpoint import Checkpoint
 from app.engine.errors import InvalidInput
-from app.engine.preprocess import image_to_pixels, pixels_to_array, strokes_to_pixels
-from app.web.schemas import Drawing, Prediction
-
-Image28 = NDArray[np.float32]  # (28, 28) float32 in [0, 1], 1 = ink
+from app.engine.personal import Personal as PersonalDrawing
+from app.engine.reader import Image28, Reader, Reading
+from app.services.reading import limits
+from app.store import StoreUnavailableError
+from app.web.schemas import Drawing, Personal, Prediction
 
 
 def drawing_to_pixels(drawing: Drawing, settings: Settings) -> Image28:
     """The network's input for a drawing: strokes rendered and framed, or pixels checked."""
     if drawing.pixels is not None:
-        return pixels_to_array(drawing.pixels)
+        return Reader.from_pixels(drawing.pixels)
     if drawing.strokes is None or drawing.canvas is None:  # the schema already refuses this
         raise InvalidInput("expected strokes with a canvas, or pixels")
-    check_stroke_limits(drawing.strokes, settings)
-    return strokes_to_pixels(drawing.strokes, drawing.canvas.width, drawing.canvas.height)
-
-
-def check_stroke_limits(strokes: list[list[list[float]]], settings: Settings) -> None:
-    """InvalidInput when a drawing has more strokes or points than the settings allow."""
-    if len(strokes) > settings.max_strokes:
-        raise InvalidInput(f"expected at most {settings.max_strokes} strokes, got {len(strokes)}")
-    for i, stroke in enumerate(strokes):
-        if len(stroke) > settings.max_points_per_stroke:
-            raise InvalidInput(
-                f"stroke {i}: expected at most {settings.max_points_per_stroke} points, "
-                f"got {len(stroke)}"
-            )
-    total = sum(len(stroke) for stroke in strokes)
-    if total > settings.max_points:
-        raise InvalidInput(f"expected at most {settings.max_points} points in all, got {total}")
+    return Reader.from_strokes(
+        drawing.strokes, drawing.canvas.width, drawing.canvas.height, limits(settings)
+    )
 
 
 def upload_to_pixels(data: bytes, settings: Settings) -> Image28:
     """The network's input for an uploaded image (PNG, JPEG, ...)."""
-    return image_to_pixels(
-        data, max_bytes=settings.max_image_bytes, max_pixels=settings.max_image_pixels
+    return Reader.from_image(data, limits(settings))
+
+
+def prediction(reading: Reading, version: str) -> Prediction:
+    """The response for one of the reader's answers."""
+    return Prediction(
+        digit=reading.digit,
+        probabilities=[round(float(x), 6) for x in reading.probabilities],
+        model=version,
+        pixels=np.round(reading.pixels, 3).tolist(),
+        personal=None
+        if reading.personal is None
+        else Personal(samples=reading.personal.samples, weight=reading.personal.weight),
     )
 
 
-def predict(model: Checkpoint, images: list[Image28]) -> list[Prediction]:
-    """Run the images through the network in one batch and describe each answer."""
-    batch = np.stack(images).reshape(len(images), -1)
-    probabilities = model.network.predict_proba(batch)
-    return [
-        Prediction(
-            digit=int(p.argmax()),
-            probabilities=[round(float(x), 6) for x in p],
-            model=model.version,
-            pixels=np.round(image, 3).tolist(),
+def predict(
+    model: Reader, images: list[Image28], personal: PersonalDrawing | None = None
+) -> list[Prediction]:
+    """Read the images in one batch (with a contributor's own drawings, if given) and
+    describe each answer."""
+    return [prediction(r, model.version) for r in model.read(images, personal=personal)]
+
+
+async def personal_drawings(
+    request: Request, model: Reader, contributor: str | None
+) -> PersonalDrawing | None:
+    """The contributor's labelled drawings for ``model``, or None: no contributor, none
+    saved, or the database unreachable (the answer is then the network's alone)."""
+    store = request.app.state.store
+    if contributor is None or store is None:
+        return None
+    try:
+        return await run_in_threadpool(
+            request.app.state.personal.personal, model, store, contributor
         )
-        for p, image in zip(probabilities, images, strict=True)
-    ]
+    except StoreUnavailableError:
+        return None

@@ -96,7 +96,7 @@ class Metrics:
     """The app's Prometheus metrics, in a registry of its own."""
 
     def __init__(self, state: State) -> None:
-        """``state``: the app's, whose ``model`` (a Checkpoint) is the active version."""
+        """``state``: the app's, whose ``model`` (a Reader) is the active version."""
         self.registry = CollectorRegistry()
         labels = ["method", "route", "status"]
         self.requests = Counter(

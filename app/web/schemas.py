@@ -42,6 +42,13 @@ class Drawing(Strict):
     pixels: list[list[float]] | None = Field(
         default=None, description="28 rows of 28 values in [0, 1], 1 = ink, centred like MNIST."
     )
+    contributor: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="An anonymous random id of the drawing browser; never shown back. With "
+        "a prediction, that contributor's own labelled drawings are read beside the network.",
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
@@ -54,11 +61,22 @@ class Drawing(Strict):
         return self
 
 
+class Personal(BaseModel):
+    samples: int = Field(description="How many of the contributor's drawings were compared.")
+    weight: float = Field(
+        ge=0, le=1, description="How far they moved the probabilities (total variation)."
+    )
+
+
 class Prediction(BaseModel):
     digit: Digit
     probabilities: Probabilities
     model: str = Field(description="Version id of the model that made this prediction.")
     pixels: list[list[float]] = Field(description="The 28x28 image the model saw, 1 = ink.")
+    personal: Personal | None = Field(
+        default=None,
+        description="With a contributor id that has labelled drawings: how much they counted.",
+    )
 
 
 class HiddenUnit(BaseModel):
@@ -94,12 +112,6 @@ class SampleIn(Drawing):
     model: str | None = Field(default=None, max_length=64, description="Its model version.")
     source: str | None = Field(
         default=None, max_length=32, pattern=r"^[a-z0-9_-]+$", description='e.g. "draw".'
-    )
-    contributor: str | None = Field(
-        default=None,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="An anonymous random id of the contributing browser; never shown back.",
     )
 
 

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from app.config import Settings
+from app.services.model_versions import load_version, seed
 from app.store import JobStore, ModelRegistry, StoreUnavailableError, open_store
-from app.versions import load_version, seed
 from app.web.follow import follow_active_version
 
 log = logging.getLogger("digitpad.startup")

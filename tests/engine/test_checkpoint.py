@@ -1,3 +1,4 @@
+import io
 import json
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def test_refuses_changed_weights(saved: tuple[MLP, Path]) -> None:
     _, path = saved
     with np.load(path) as npz:
         arrays = {k: npz[k] for k in npz.files}
-    arrays["W1"][0, 0] += 1
+    arrays["n0.W1"][0, 0] += 1
     np.savez(path, **arrays)
     with pytest.raises(ModelFileError, match="SHA-256"):
         checkpoint.load(path)
@@ -54,8 +55,10 @@ def test_refuses_missing_arrays_and_wrong_dtype(saved: tuple[MLP, Path]) -> None
     _, path = saved
     with np.load(path) as npz:
         arrays = {k: npz[k] for k in npz.files}
-    np.savez(path, W0=arrays["W0"], b0=arrays["b0"])
-    with pytest.raises(ModelFileError, match=r"expected arrays \['W0', 'W1', 'b0', 'b1'\]"):
+    np.savez(path, **{"n0.W0": arrays["n0.W0"], "n0.b0": arrays["n0.b0"]})
+    with pytest.raises(
+        ModelFileError, match=r"expected arrays \['n0.W0', 'n0.W1', 'n0.b0', 'n0.b1'\]"
+    ):
         checkpoint.load(path)
     np.savez(path, **{k: v.astype(np.float64) for k, v in arrays.items()})
     with pytest.raises(ModelFileError, match="expected float32"):
@@ -74,7 +77,7 @@ def test_refuses_garbage_and_missing_files(saved: tuple[MLP, Path], tmp_path: Pa
         checkpoint.load(path)
     path.with_suffix(".json").write_text('{"format": "other"}')
     with pytest.raises(
-        ModelFileError, match="expected a card of format 'digitpad-mlp/1', got 'other'"
+        ModelFileError, match="expected a card of format 'digitpad-mlp/2', got 'other'"
     ):
         checkpoint.load(path)
 
@@ -102,3 +105,37 @@ def test_bytes_round_trip_and_refusals() -> None:
         checkpoint.from_bytes(b"junk", card, source="db:v1")
     with pytest.raises(ModelFileError, match="expected a card of format"):
         checkpoint.from_bytes(data, ["not", "a", "card"], source="db:v1")
+
+
+def test_an_ensemble_round_trips_and_is_checked_as_one(tmp_path: Path) -> None:
+    nets = tuple(MLP.initialise((12, 5, 10), "relu", np.random.default_rng(s)) for s in (1, 2, 3))
+    card = checkpoint.save(nets, tmp_path / "e.npz", {})
+    assert card["architecture"]["networks"] == 3
+    assert card["parameters"] == 3 * nets[0].n_parameters
+    loaded = checkpoint.load(tmp_path / "e.npz")
+    assert len(loaded.networks) == 3 and loaded.network is loaded.networks[0]
+    for net, again in zip(nets, loaded.networks, strict=True):
+        for p, q in zip(net.parameters(), again.parameters(), strict=True):
+            np.testing.assert_array_equal(p, q)
+    # Swapping two networks changes the digest: their order is part of the model.
+    data, _ = checkpoint.to_bytes((nets[1], nets[0], nets[2]), {})
+    with pytest.raises(ModelFileError, match="expected weights with SHA-256"):
+        checkpoint.from_bytes(data, card, source="swapped")
+    with pytest.raises(ModelFileError, match="expected networks all"):
+        checkpoint.to_bytes(
+            (nets[0], MLP.initialise((12, 6, 10), "relu", np.random.default_rng(0))), {}
+        )
+
+
+def test_a_format_1_file_still_loads(tmp_path: Path) -> None:
+    """Models saved before ensembles: arrays W0, b0, ... and format digitpad-mlp/1."""
+    net = MLP.initialise((12, 5, 10), "relu", np.random.default_rng(6))
+    data, card = checkpoint.to_bytes(net, {})
+    with np.load(io.BytesIO(data)) as npz:
+        arrays = {k.removeprefix("n0."): npz[k] for k in npz.files}
+    np.savez(tmp_path / "old.npz", **arrays)
+    del card["architecture"]["networks"]
+    card["format"] = "digitpad-mlp/1"
+    (tmp_path / "old.json").write_text(json.dumps(card))
+    loaded = checkpoint.load(tmp_path / "old.npz")
+    assert len(loaded.networks) == 1 and loaded.version == card["version"]

@@ -191,14 +191,19 @@ def test_stats_count_labels_and_matched_predictions(store: SampleStore) -> None:
     assert (stats.with_prediction, stats.prediction_matched) == (4, 3)
 
 
-def test_least_collected_label_prefers_the_smallest_digit_on_ties(store: SampleStore) -> None:
-    assert store.least_collected_label() == 0
-    add_many(store, [0, 1, 2, 3, 5, 6, 8, 9])
-    assert store.least_collected_label() == 4
-    add_many(store, [4, 4])
-    assert store.least_collected_label() == 7
-    add_many(store, [7, 7])
-    assert store.least_collected_label() == 0
+def test_a_contributors_labels_and_pixels_are_theirs_only(store: SampleStore) -> None:
+    mine = [store.add(sample(label, contributor="me")) for label in (1, 7, 7)]
+    store.add(sample(2, contributor="someone-else"))
+    store.add(sample(3))
+    assert store.contributor_labels("me") == {s.id: s.label for s in mine}
+    assert store.contributor_labels("nobody") == {}
+    store.relabel(mine[0].id, 4)
+    store.delete(mine[1].id)
+    assert store.contributor_labels("me") == {mine[0].id: 4, mine[2].id: 7}
+    found = store.pixels_of([mine[0].id, mine[1].id, mine[2].id])
+    assert set(found) == {mine[0].id, mine[2].id}  # the deleted one is gone
+    assert np.array_equal(found[mine[2].id], mine[2].pixels)
+    assert store.pixels_of([]) == {}
 
 
 def test_relabel_changes_only_the_label(store: SampleStore) -> None:

@@ -14,11 +14,11 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from app.engine import checkpoint
-from app.engine.checkpoint import Checkpoint
 from app.engine.errors import ModelFileError
 from app.engine.figures import diverging, encode_png, weight_grid
 from app.engine.insights import average_inputs, mistakes_in
 from app.engine.metrics import evaluate
+from app.engine.reader import Reader
 from app.store import ModelRegistry, SampleStore
 from app.web.deps import ModelDep, RegistryDep, SettingsDep, StoreDep
 from app.web.routes.samples import sample_url
@@ -49,22 +49,22 @@ def data_url(picture: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(encode_png(picture)).decode()
 
 
-def baseline_model(model_dir: Path) -> Checkpoint | None:
+def baseline_model(model_dir: Path) -> Reader | None:
     """The shipped linear baseline, or None when the model folder has none."""
     try:
-        return checkpoint.load(model_dir / BASELINE)
+        return Reader(checkpoint.load(model_dir / BASELINE))
     except ModelFileError:
         return None
 
 
-def contributed_metrics(model: Checkpoint, store: SampleStore) -> dict[str, Any] | None:
+def contributed_metrics(model: Reader, store: SampleStore) -> dict[str, Any] | None:
     """How ``model`` reads the stored contributions now (None when there are none)."""
     samples = list(store.iter_all())
     if not samples:
         return None
     images = np.stack([s.pixels for s in samples]).reshape(len(samples), -1) / np.float32(255)
     labels = np.array([s.label for s in samples])
-    return evaluate(model.network, images, labels).to_dict()
+    return evaluate(model, images, labels).to_dict()
 
 
 def mnist_pictures(card: dict[str, Any]) -> dict[str, Any] | None:
@@ -155,18 +155,19 @@ def mistakes(
                 }
             )
     else:
-        for sample in store.iter_all():
-            if sample.label != true:
-                continue
-            p = model.network.predict_proba(sample.pixels.reshape(1, -1) / np.float32(255))[0]
-            if int(p.argmax()) == predicted:
-                items.append(
-                    {
-                        "id": sample.id,
-                        "image_url": sample_url(request, sample.id, ".png"),
-                        "probabilities": [round(float(x), 4) for x in p],
-                    }
-                )
+        labelled = [s for s in store.iter_all() if s.label == true]
+        if labelled:  # one batched pass through the reader
+            pixels = np.stack([s.pixels for s in labelled]).reshape(len(labelled), -1)
+            probabilities = model.probabilities(pixels / np.float32(255))
+            for sample, p in zip(labelled, probabilities, strict=True):
+                if int(p.argmax()) == predicted:
+                    items.append(
+                        {
+                            "id": sample.id,
+                            "image_url": sample_url(request, sample.id, ".png"),
+                            "probabilities": [round(float(x), 4) for x in p],
+                        }
+                    )
         items = items[::-1][:limit]
     return {
         "model": model.version,

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from app.config import Settings
 from app.engine.errors import ModelFileError
+from app.services.model_versions import load_version
 from app.store import Job, JobRunning, ModelVersion
-from app.versions import load_version
 from app.web.deps import Admin, JobsDep, RegistryDep, SettingsDep
 from app.web.schemas import FinetuneRequest, Id, JobOut, ModelList, ModelVersionOut
 

@@ -8,8 +8,8 @@ activates another.
 from pathlib import Path
 
 from app.engine import checkpoint
-from app.engine.checkpoint import Checkpoint
 from app.engine.errors import ModelFileError
+from app.engine.reader import Reader
 from app.store import ModelRegistry
 
 SHIPPED_MODEL = "default.npz"
@@ -23,10 +23,11 @@ def seed(registry: ModelRegistry, model_dir: Path) -> str:
     return registry.seed(version=shipped.version, card=shipped.card, weights=path.read_bytes())
 
 
-def load_version(registry: ModelRegistry, version: str) -> Checkpoint:
-    """A version's network and card, validated (ModelFileError if missing or corrupt)."""
+def load_version(registry: ModelRegistry, version: str) -> Reader:
+    """A version's reader (networks and card), validated (ModelFileError if missing or
+    corrupt)."""
     stored = registry.get(version)
     weights = registry.weights(version)
     if stored is None or weights is None:
         raise ModelFileError(f"version {version}: not in the database")
-    return checkpoint.from_bytes(weights, stored.card, source=f"version {version}")
+    return Reader(checkpoint.from_bytes(weights, stored.card, source=f"version {version}"))

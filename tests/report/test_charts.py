@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from app.engine.canvas import FAINT, WHITE
-from app.engine.charts import (
+from app.report.canvas import FAINT, WHITE
+from app.report.charts import (
     EMPTY,
     GREEN,
     RED,

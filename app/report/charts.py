@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import ImageDraw
 
-from app.engine.canvas import (
+from app.report.canvas import (
     AXIS,
     FAINT,
     MUTED,

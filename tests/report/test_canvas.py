@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
-from app.engine import canvas
-from app.engine.canvas import (
+from app.report import canvas
+from app.report.canvas import (
     ARROW,
     TEXT,
     WHITE,

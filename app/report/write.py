@@ -20,9 +20,7 @@ from numpy.typing import NDArray
 
 from app import __version__
 from app.config import PROJECT_ROOT
-from app.data import load_mnist_from_settings
-from app.engine import charts, checkpoint
-from app.engine.canvas import RGB
+from app.engine import checkpoint
 from app.engine.checkpoint import Checkpoint
 from app.engine.errors import DigitpadError, ModelFileError
 from app.engine.figures import encode_png
@@ -30,7 +28,11 @@ from app.engine.files import write_bytes_atomic
 from app.engine.insights import average_inputs, insights_on, mistakes_in
 from app.engine.metrics import N_CLASSES, Evaluation, evaluate
 from app.engine.mnist import to_inputs
-from app.report_figures import axis_floor, figures
+from app.engine.reader import Reader
+from app.report import charts
+from app.report.canvas import RGB
+from app.report.figures import axis_floor, figures
+from app.services.datasets import load_mnist_from_settings
 
 PAGE = "index.html"
 
@@ -109,7 +111,7 @@ def _measure(path: Path, model: Checkpoint, test_set: _TestSet) -> Measured:
         return Measured(path, model, found, measured_now=False)
     why = f"{checkpoint.card_path(path)}: the card has no MNIST test metrics"
     images, labels = test_set.get(why)
-    return Measured(path, model, evaluate(model.network, images, labels), measured_now=True)
+    return Measured(path, model, evaluate(Reader(model), images, labels), measured_now=True)
 
 
 def _kept_pictures(card: dict[str, Any], source: str) -> dict[str, Any] | None:
@@ -175,7 +177,7 @@ def gather(model_path: Path, *, baseline_path: Path | None, mnist_dir: Path | No
         return ReportData(model, baseline, kept, insights_measured_now=False, notes=notes)
     why = f"{checkpoint.card_path(model_path)}: the card keeps no MNIST test pictures"
     images, labels = test_set.get(why)
-    kept = insights_on(model.model.network, images, labels)
+    kept = insights_on(Reader(model.model), images, labels)
     return ReportData(model, baseline, kept, insights_measured_now=True, notes=notes)
 
 

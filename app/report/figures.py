@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from app.engine import canvas, charts
-from app.engine.canvas import RGB
-from app.engine.charts import Line, Series
 from app.engine.checkpoint import Checkpoint
 from app.engine.figures import diverging, weight_grid
 from app.engine.insights import average_inputs, mistakes_in
 from app.engine.metrics import N_CLASSES, Evaluation
+from app.report import canvas, charts
+from app.report.canvas import RGB
+from app.report.charts import Line, Series
 
 
 def axis_floor(values: list[float]) -> float:

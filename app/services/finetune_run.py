@@ -16,16 +16,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import Settings
-from app.data import load_mnist_from_settings
 from app.engine import checkpoint
+from app.engine.checkpoint import Checkpoint
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
-from app.engine.network import MLP
-from app.engine.preprocess import strokes_to_pixels
+from app.engine.reader import Reader
 from app.engine.train import EpochStats, train
+from app.services.datasets import load_mnist_from_settings
+from app.services.reading import limits
 from app.store import ModelRegistry, Sample, SampleStore
 
 MIN_SAMPLES = 10  # fewer contributed drawings than this is not worth a new version
@@ -48,11 +49,13 @@ class FinetuneOptions:
 Progress = Callable[[dict[str, Any]], None]
 
 
-def render(sample: Sample) -> NDArray[np.float32]:
+def render(sample: Sample, settings: Settings) -> NDArray[np.float32]:
     """The network's input for a stored sample: its strokes drawn again with today's
     preprocessing, or its stored pixels when it came without strokes. (784,) in [0, 1]."""
     if sample.strokes and sample.canvas_width and sample.canvas_height:
-        image = strokes_to_pixels(sample.strokes, sample.canvas_width, sample.canvas_height)
+        image = Reader.from_strokes(
+            sample.strokes, sample.canvas_width, sample.canvas_height, limits(settings)
+        )
     else:
         image = np.divide(sample.pixels, 255, dtype=np.float32)
     return image.reshape(-1)
@@ -76,7 +79,7 @@ def run_finetune(
     version = registry.get(parent) if parent else None
     if parent is None or weights is None or version is None:
         raise ConfigError("expected an active model version in the database, got none")
-    model = checkpoint.from_bytes(weights, version.card, source=f"version {parent}")
+    model = Reader(checkpoint.from_bytes(weights, version.card, source=f"version {parent}"))
 
     report({"stage": "reading contributed drawings"})
     samples = list(store.iter_all())
@@ -84,7 +87,7 @@ def run_finetune(
         raise ConfigError(
             f"expected at least {MIN_SAMPLES} contributed drawings, got {len(samples)}"
         )
-    images = np.stack([render(s) for s in samples])
+    images = np.stack([render(s, settings) for s in samples])
     labels = np.array([s.label for s in samples], dtype=np.int64)
     rng = np.random.default_rng(options.seed)
     train_idx, test_idx = split_by_contributor(
@@ -96,15 +99,15 @@ def run_finetune(
     mnist_X, mnist_y = to_inputs(mnist.train.images), mnist.train.labels.astype(np.int64)
     test_X, test_y = to_inputs(mnist.test.images), mnist.test.labels.astype(np.int64)
 
-    def scores(network: MLP) -> dict[str, Any]:
+    def scores(reader: Reader) -> dict[str, Any]:
         held_out = (
-            evaluate(network, images[test_idx], labels[test_idx]).to_dict()
+            evaluate(reader, images[test_idx], labels[test_idx]).to_dict()
             if len(test_idx)
             else None
         )
-        return {"mnist_test": evaluate(network, test_X, test_y).to_dict(), "contrib_test": held_out}
+        return {"mnist_test": evaluate(reader, test_X, test_y).to_dict(), "contrib_test": held_out}
 
-    before = scores(model.network)
+    before = scores(model)
     X, y = mix(
         mnist_X,
         mnist_y,
@@ -128,8 +131,11 @@ def run_finetune(
         )
 
     report({"stage": "training", "epoch": 0, "epochs": options.epochs})
-    result = train(config, X, y, init=model.network, on_epoch=on_epoch)
-    after = scores(result.network)
+    # Each network of the version is fine-tuned on the same data, from its own weights.
+    results = [train(config, X, y, init=network, on_epoch=on_epoch) for network in model.networks]
+    networks = tuple(r.network for r in results)
+    tuned = Reader(Checkpoint(networks, {}))
+    after = scores(tuned)
     decision = decide(_accuracies(before), _accuracies(after), force=options.force)
 
     summary: dict[str, Any] = {
@@ -151,7 +157,7 @@ def run_finetune(
     card = {
         "parent": parent,
         "metrics": {k: v for k, v in after.items() if v is not None},
-        "insights": {"mnist_test": insights_on(result.network, test_X, test_y)},
+        "insights": {"mnist_test": insights_on(tuned, test_X, test_y)},
         "finetune": {
             **{k: summary[k] for k in ("before", "after", "decision", "reason")},
             "samples": len(samples),
@@ -163,11 +169,11 @@ def run_finetune(
         "training": {
             "command": command,
             "config": config.to_dict(),
-            "seconds": round(result.seconds, 2),
-            "history": [vars(s) for s in result.history],
+            "seconds": round(sum(r.seconds for r in results), 2),
+            "history": [vars(s) for s in results[0].history],
         },
     }
-    data, full = checkpoint.to_bytes(result.network, card)
+    data, full = checkpoint.to_bytes(networks, card)
     registry.add(version=full["version"], parent=parent, card=full, weights=data)
     summary["version"] = full["version"]
     if decision.activate:

@@ -1,0 +1,97 @@
+"""A contributor's own labelled drawings, read beside the network: the pad learns its writer.
+
+No retraining: a person's saved drawings are kept as points in the network's feature
+space (`Reader.features`: the last hidden layer, unit length), and a new drawing is
+compared with them. For each digit j the person has drawn, s_j is the cosine similarity
+of the new drawing to their closest drawing of j. These similarities give a second
+opinion, q_j ∝ exp(s_j / τ) (digits they have not drawn get the mean of the others':
+no opinion), which multiplies the network's probabilities (a product of experts):
+
+    p'_j ∝ p_j · q_j^β
+
+A drawing much like one of their own 9s moves towards 9 however the network read it;
+one like none of their drawings, or like several digits alike, barely moves. Only the
+contributor's own drawings count, so nobody's labels change anybody else's answers.
+τ and β were chosen on UNIPEN's validation writers (bench/personal.py).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from app.engine.errors import InvalidInput
+
+TEMPERATURE = 0.02  # τ: how sharply the closest drawing of each digit decides
+STRENGTH = 1.0  # β: how much the person's drawings count against the network
+
+Features = npt.NDArray[np.float32]  # (n, d) float32, rows of unit length
+
+
+@dataclass(frozen=True, eq=False)
+class Personal:
+    """One contributor's labelled drawings, as the reader's features, grouped by digit
+    (make it with `Personal.of`)."""
+
+    features: Features  # (n, d), the drawings of each digit together, digits ascending
+    digits: npt.NDArray[np.int64]  # (g,) the digits drawn, ascending
+    starts: npt.NDArray[np.intp]  # (g,) where each digit's rows start in ``features``
+
+    @classmethod
+    def of(cls, features: npt.ArrayLike, labels: npt.ArrayLike) -> "Personal":
+        """From features (n, d) (rows of unit length) and labels (n,) in 0..9, n >= 1."""
+        F = np.asarray(features, dtype=np.float32)
+        y = np.asarray(labels, dtype=np.int64)
+        if F.ndim != 2 or y.shape != (len(F),) or not len(y):
+            raise InvalidInput(
+                f"expected features (n, d) and labels (n,), n >= 1, got {F.shape} and {y.shape}"
+            )
+        if y.min() < 0 or y.max() > 9:
+            raise InvalidInput(f"expected labels in 0..9, got {y.min()}..{y.max()}")
+        order = np.argsort(y, kind="stable")
+        digits, starts = np.unique(y[order], return_index=True)
+        return cls(np.ascontiguousarray(F[order]), digits, starts)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+
+@dataclass(frozen=True)
+class PersonalWeight:
+    """How much a contributor's drawings counted in one answer."""
+
+    samples: int  # how many of their drawings were compared
+    weight: float  # total variation between the network's answer and the blended one, 0..1
+
+
+def opinion(
+    features: Features, personal: Personal, *, temperature: float = TEMPERATURE
+) -> npt.NDArray[np.float64]:
+    """(m, 10) log q, each row's maximum 0: the second opinion for ``features`` (m, d)."""
+    similarity = features @ personal.features.T  # (m, n) cosine similarities
+    closest = np.maximum.reduceat(similarity, personal.starts, axis=1) / temperature  # (m, g)
+    log_q = np.repeat(closest.mean(axis=1, keepdims=True), 10, axis=1).astype(np.float64)
+    log_q[:, personal.digits] = closest
+    out: npt.NDArray[np.float64] = log_q - log_q.max(axis=1, keepdims=True)
+    return out
+
+
+def blend(
+    probabilities: npt.NDArray[np.float32],
+    features: Features,
+    personal: Personal,
+    *,
+    temperature: float = TEMPERATURE,
+    strength: float = STRENGTH,
+) -> tuple[npt.NDArray[np.float32], list[PersonalWeight]]:
+    """The network's probabilities (m, 10) blended with ``personal``'s opinion of the same
+    inputs (their ``features`` (m, d)): (m, 10) float32 rows summing to 1, and for each
+    row how much the person's drawings moved it."""
+    log_p = np.log(np.maximum(probabilities.astype(np.float64), 1e-12))
+    log_p += strength * opinion(features, personal, temperature=temperature)
+    log_p -= log_p.max(axis=1, keepdims=True)
+    blended = np.exp(log_p)
+    blended /= blended.sum(axis=1, keepdims=True)
+    moved = 0.5 * np.abs(blended - probabilities).sum(axis=1)
+    weights = [PersonalWeight(len(personal), round(float(m), 4)) for m in moved]
+    return blended.astype(np.float32), weights

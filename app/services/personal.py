@@ -1,0 +1,80 @@
+"""A contributor's own drawings, ready for the reader: the pad that learns its writer.
+
+Before each prediction that names a contributor, one aggregate query over an index tells
+whether their samples changed (`SampleStore.contributor_signature`), so a drawing saved
+a moment ago, relabelled or deleted counts (or stops counting) from the next prediction,
+in every worker. Their pictures are turned into the reader's features once per model
+version and kept in memory (a bounded cache of recent contributors), so only new samples
+cost a forward pass.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.engine.personal import Personal
+from app.engine.reader import Reader
+from app.store import SampleStore
+
+CAPACITY = 2048  # contributors whose features each worker keeps
+
+
+@dataclass(frozen=True)
+class _Entry:
+    signature: tuple[int, int, int]
+    features: dict[int, np.ndarray]  # sample id -> (d,) float32
+    personal: Personal | None
+
+
+class PersonalDrawings:
+    """Each recent contributor's samples as one model version's features; thread-safe."""
+
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def personal(self, reader: Reader, store: SampleStore, contributor: str) -> Personal | None:
+        """The contributor's labelled drawings for ``reader``, or None if they have none."""
+        signature = store.contributor_signature(contributor)
+        if signature[0] == 0:
+            return None
+        key = (reader.version, contributor)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+        if entry is None or entry.signature != signature:
+            entry = self._refresh(reader, store, contributor, signature, entry)
+            with self._lock:
+                self._entries[key] = entry
+                while len(self._entries) > self.capacity:
+                    self._entries.popitem(last=False)
+        return entry.personal
+
+    @staticmethod
+    def _refresh(
+        reader: Reader,
+        store: SampleStore,
+        contributor: str,
+        signature: tuple[int, int, int],
+        old: _Entry | None,
+    ) -> _Entry:
+        """Their samples now: features kept from ``old``, new ones from their pixels."""
+        labels = store.contributor_labels(contributor)
+        known = {} if old is None else {i: f for i, f in old.features.items() if i in labels}
+        pixels = store.pixels_of([i for i in labels if i not in known])
+        if pixels:
+            ids = sorted(pixels)
+            X = np.stack([pixels[i] for i in ids]).reshape(len(ids), -1)
+            features = reader.features(np.divide(X, 255, dtype=np.float32))
+            known.update(zip(ids, features, strict=True))
+        kept = sorted(known)  # a sample deleted meanwhile has no pixels and is skipped
+        personal = None
+        if kept:
+            personal = Personal.of(
+                np.stack([known[i] for i in kept]), np.array([labels[i] for i in kept])
+            )
+        return _Entry(signature, known, personal)

@@ -1,0 +1,48 @@
+"""The second opinion of a contributor's own drawings, recomputed by hand."""
+
+import numpy as np
+import pytest
+
+from app.engine.errors import InvalidInput
+from app.engine.personal import Personal, blend, opinion
+
+
+def unit(rows: list[list[float]]) -> np.ndarray:
+    a = np.array(rows, dtype=np.float32)
+    return a / np.linalg.norm(a, axis=1, keepdims=True)
+
+
+def test_samples_are_grouped_by_digit() -> None:
+    p = Personal.of(unit([[1, 0], [0, 1], [1, 1]]), [7, 2, 7])
+    assert p.digits.tolist() == [2, 7] and p.starts.tolist() == [0, 1] and len(p) == 3
+    with pytest.raises(InvalidInput, match=r"expected labels in 0\.\.9"):
+        Personal.of(unit([[1, 0]]), [10])
+    with pytest.raises(InvalidInput, match="n >= 1"):
+        Personal.of(np.empty((0, 2)), [])
+
+
+def test_the_opinion_follows_the_closest_drawing_of_each_digit() -> None:
+    samples = unit([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0]])  # two 4s, one 9
+    p = Personal.of(samples, [4, 4, 9])
+    query = unit([[1, 0.05, 0]])
+    log_q = opinion(query, p, temperature=0.1)[0]
+    s4 = float((query @ samples[:2].T).max())
+    s9 = float((query @ samples[2:].T).max())
+    expected = np.full(10, (s4 + s9) / 2 / 0.1)  # digits not drawn: the mean, no opinion
+    expected[4], expected[9] = s4 / 0.1, s9 / 0.1
+    np.testing.assert_allclose(log_q, expected - expected.max(), rtol=1e-5)
+
+
+def test_blend_is_the_product_of_the_two_opinions() -> None:
+    p = Personal.of(unit([[1, 0], [0, 1]]), [3, 8])
+    query = unit([[1, 0.2]])
+    network = np.full((1, 10), 0.05, dtype=np.float32)
+    network[0, 8] = 0.55
+    blended, weights = blend(network, query, p, temperature=0.05, strength=2.0)
+    log_q = opinion(query, p, temperature=0.05)
+    expected = network * np.exp(2.0 * log_q)
+    expected /= expected.sum()
+    np.testing.assert_allclose(blended, expected, rtol=1e-5)
+    assert blended[0].argmax() == 3  # the person's 3 outweighs the network's 8
+    assert weights[0].samples == 2
+    assert weights[0].weight == pytest.approx(0.5 * np.abs(expected - network).sum(), abs=1e-4)
