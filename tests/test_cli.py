@@ -97,12 +97,20 @@ def test_train_adds_unipen_training_writers_and_credits_them(
     out = tmp_path / "real.npz"
     code, output = run(
         "train", "--arch", "784,16,10", "--epochs", "1", "--scripted", "0", "--unipen-copies",
-        "2", "--unipen-label-issues", str(issues), "--validation-size", "1000", "--mnist-dir",
-        str(mnist_dir), "--out", str(out),
+        "2", "--unipen-label-issues", str(issues), "--validation-size", "1000", "--networks", "2",
+        "--mnist-dir", str(mnist_dir), "--out", str(out),
     )  # fmt: skip
     get_settings.cache_clear()
     assert code == 0, output
-    data = checkpoint.load(out).card["training"]["data"]
+    assert "network 2 of 2 (seed 1)" in output and "UNIPEN test writers" in output
+    loaded = checkpoint.load(out)
+    assert len(loaded.networks) == 2 and loaded.card["architecture"]["networks"] == 2
+    assert [n["seed"] for n in loaded.card["training"]["networks"]] == [0, 1]
+    real = loaded.card["metrics"]["unipen_test"]
+    assert (
+        real["n"] == len(split_digits(load_unipen(unipen_dir))["test"]) and real["accuracy"] > 0.5
+    )
+    data = loaded.card["training"]["data"]
     kept = len(train) - left_out
     assert data["train"] == 60_000 + 2 * kept - 1000
     assert f"UNIPEN training writers ({kept} digits, {left_out} suspect" in data["source"]

@@ -18,14 +18,18 @@ from app.cli.group import fail, main, mnist_dir_option, parse_arch
 from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.activations import ACTIVATIONS
+from app.engine.checkpoint import Checkpoint
 from app.engine.errors import DigitpadError
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
 from app.engine.proxy import SCRIPTED_DRAWINGS
+from app.engine.reader import Reader
 from app.engine.recipe import training_set
+from app.engine.replay import replay
 from app.engine.train import EpochStats, TrainConfig, train
+from app.engine.unipen import split_digits
 from app.services.datasets import (
     load_mnist_from_settings,
     load_unipen_from_settings,
@@ -70,6 +74,13 @@ _D = TrainConfig()  # the command's defaults are the config's
     default=None,
     help='JSON file whose "ids" are UNIPEN digits to leave out (bench/label_noise.py).',
 )
+@click.option(
+    "--networks",
+    type=click.IntRange(1, 9),
+    default=1,
+    help="Networks trained on the same data from seeds SEED, SEED+1, ... and read together "
+    "(their probabilities averaged).",
+)
 @click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
 @click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
 @click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
@@ -92,6 +103,7 @@ def train_command(
     scripted: int,
     unipen_copies: int,
     unipen_label_issues: Path | None,
+    networks: int,
     **options: Any,
 ) -> None:
     """Train a network on MNIST (and real pen-drawn digits) and write it with its card."""
@@ -133,10 +145,22 @@ def train_command(
             file=sys.stdout,
         )
 
-    result = train(config, X, y, on_batch=on_batch, on_epoch=on_epoch)
+    results = []
+    for k in range(networks):
+        if networks > 1:
+            bar.write(f"network {k + 1} of {networks} (seed {config.seed + k})", file=sys.stdout)
+        member = replace(config, seed=config.seed + k)
+        results.append(train(member, X, y, on_batch=on_batch, on_epoch=on_epoch))
     bar.close()
+    result = results[0]
+    reader = Reader(Checkpoint(tuple(r.network for r in results), {}))
     test_X = to_inputs(data.test.images)
-    test = evaluate_network(result.network, test_X, data.test.labels)
+    test = evaluate_network(reader, test_X, data.test.labels)
+    metrics = {"mnist_test": test.to_dict()}
+    if unipen is not None:
+        real = split_digits(unipen)["test"]
+        real_X, real_y = replay(real, np.random.default_rng(0))
+        metrics["unipen_test"] = evaluate_network(reader, real_X, real_y).to_dict()
     card = {
         "training": {
             "command": shlex.join(["digitpad", "train", *sys.argv[2:]]),
@@ -149,20 +173,30 @@ def train_command(
                 "validation": config.validation_size,
                 "test": test.n,
             },
-            "seconds": round(result.seconds, 2),
+            "seconds": round(sum(r.seconds for r in results), 2),
             "best_epoch": result.best_epoch,
-            "history": [vars(s) for s in result.history],
+            "history": [vars(s) for s in result.history],  # the first network's
+            "networks": [
+                {
+                    "seed": config.seed + k,
+                    "best_epoch": r.best_epoch,
+                    "seconds": round(r.seconds, 2),
+                }
+                for k, r in enumerate(results)
+            ],
             "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "software": f"digitpad {__version__}, numpy {np.__version__}, "
             f"python {platform.python_version()}",
         },
-        "metrics": {"mnist_test": test.to_dict()},
-        "insights": {"mnist_test": insights_on(result.network, test_X, data.test.labels)},
+        "metrics": metrics,
+        "insights": {"mnist_test": insights_on(reader, test_X, data.test.labels)},
     }
     out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
-    written = checkpoint.save(result.network, out, card)
+    written = checkpoint.save(reader.networks, out, card)
+    real = metrics.get("unipen_test")
     click.echo(
-        f"test accuracy {test.accuracy:.2%} (best epoch {result.best_epoch}, "
-        f"{result.seconds:.1f} s); wrote {out} and {checkpoint.card_path(out).name}, "
-        f"version {written['version']}"
+        f"test accuracy {test.accuracy:.2%}"
+        + ("" if real is None else f", UNIPEN test writers {real['accuracy']:.2%}")
+        + f" (best epoch {result.best_epoch}, {card['training']['seconds']:.1f} s); wrote "
+        f"{out} and {checkpoint.card_path(out).name}, version {written['version']}"
     )
