@@ -156,7 +156,7 @@ def train_command(
     reader = Reader(Checkpoint(tuple(r.network for r in results), {}))
     test_X = to_inputs(data.test.images)
     test = evaluate_network(reader, test_X, data.test.labels)
-    metrics = {"mnist_test": test.to_dict()}
+    metrics: dict[str, dict[str, Any]] = {"mnist_test": test.to_dict()}
     if unipen is not None:
         real = split_digits(unipen)["test"]
         real_X, real_y = replay(real, np.random.default_rng(0))
@@ -193,10 +193,10 @@ def train_command(
     }
     out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
     written = checkpoint.save(reader.networks, out, card)
-    real = metrics.get("unipen_test")
+    on_real = metrics.get("unipen_test")
     click.echo(
         f"test accuracy {test.accuracy:.2%}"
-        + ("" if real is None else f", UNIPEN test writers {real['accuracy']:.2%}")
+        + ("" if on_real is None else f", UNIPEN test writers {on_real['accuracy']:.2%}")
         + f" (best epoch {result.best_epoch}, {card['training']['seconds']:.1f} s); wrote "
         f"{out} and {checkpoint.card_path(out).name}, version {written['version']}"
     )

@@ -3,16 +3,16 @@
 No retraining: a person's saved drawings are kept as points in the network's feature
 space (`Reader.features`: the last hidden layer, unit length), and a new drawing is
 compared with them. For each digit j the person has drawn, s_j is the cosine similarity
-of the new drawing to their closest drawing of j. These similarities give a second
-opinion, q_j ∝ exp(s_j / τ) (digits they have not drawn get the mean of the others':
-no opinion), which multiplies the network's probabilities (a product of experts):
+of the new drawing to their closest drawing of j (digits they have not drawn get the
+mean of the others': no opinion). These similarities give a second opinion,
+q_j ∝ exp(κ s_j), which multiplies the network's probabilities (a product of experts):
 
-    p'_j ∝ p_j · q_j^β
+    p'_j ∝ p_j · exp(κ s_j)
 
 A drawing much like one of their own 9s moves towards 9 however the network read it;
 one like none of their drawings, or like several digits alike, barely moves. Only the
 contributor's own drawings count, so nobody's labels change anybody else's answers.
-τ and β were chosen on UNIPEN's validation writers (bench/personal.py).
+κ was chosen on UNIPEN's validation writers (bench/personal.py --tune).
 """
 
 from dataclasses import dataclass
@@ -22,8 +22,10 @@ import numpy.typing as npt
 
 from app.engine.errors import InvalidInput
 
-TEMPERATURE = 0.02  # τ: how sharply the closest drawing of each digit decides
-STRENGTH = 1.0  # β: how much the person's drawings count against the network
+# κ: how much a difference in similarity counts against the network's probabilities. Two
+# drawings of the same digit by one person are typically ~0.9 alike, of different digits
+# ~0.6: a gap of 0.1 multiplies the odds by e^5.
+SHARPNESS = 50.0
 
 Features = npt.NDArray[np.float32]  # (n, d) float32, rows of unit length
 
@@ -65,11 +67,11 @@ class PersonalWeight:
 
 
 def opinion(
-    features: Features, personal: Personal, *, temperature: float = TEMPERATURE
+    features: Features, personal: Personal, *, sharpness: float = SHARPNESS
 ) -> npt.NDArray[np.float64]:
     """(m, 10) log q, each row's maximum 0: the second opinion for ``features`` (m, d)."""
     similarity = features @ personal.features.T  # (m, n) cosine similarities
-    closest = np.maximum.reduceat(similarity, personal.starts, axis=1) / temperature  # (m, g)
+    closest = sharpness * np.maximum.reduceat(similarity, personal.starts, axis=1)  # (m, g)
     log_q = np.repeat(closest.mean(axis=1, keepdims=True), 10, axis=1).astype(np.float64)
     log_q[:, personal.digits] = closest
     out: npt.NDArray[np.float64] = log_q - log_q.max(axis=1, keepdims=True)
@@ -81,14 +83,13 @@ def blend(
     features: Features,
     personal: Personal,
     *,
-    temperature: float = TEMPERATURE,
-    strength: float = STRENGTH,
+    sharpness: float = SHARPNESS,
 ) -> tuple[npt.NDArray[np.float32], list[PersonalWeight]]:
     """The network's probabilities (m, 10) blended with ``personal``'s opinion of the same
     inputs (their ``features`` (m, d)): (m, 10) float32 rows summing to 1, and for each
     row how much the person's drawings moved it."""
     log_p = np.log(np.maximum(probabilities.astype(np.float64), 1e-12))
-    log_p += strength * opinion(features, personal, temperature=temperature)
+    log_p += opinion(features, personal, sharpness=sharpness)
     log_p -= log_p.max(axis=1, keepdims=True)
     blended = np.exp(log_p)
     blended /= blended.sum(axis=1, keepdims=True)

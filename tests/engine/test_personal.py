@@ -25,11 +25,11 @@ def test_the_opinion_follows_the_closest_drawing_of_each_digit() -> None:
     samples = unit([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0]])  # two 4s, one 9
     p = Personal.of(samples, [4, 4, 9])
     query = unit([[1, 0.05, 0]])
-    log_q = opinion(query, p, temperature=0.1)[0]
+    log_q = opinion(query, p, sharpness=10)[0]
     s4 = float((query @ samples[:2].T).max())
     s9 = float((query @ samples[2:].T).max())
-    expected = np.full(10, (s4 + s9) / 2 / 0.1)  # digits not drawn: the mean, no opinion
-    expected[4], expected[9] = s4 / 0.1, s9 / 0.1
+    expected = np.full(10, 10 * (s4 + s9) / 2)  # digits not drawn: the mean, no opinion
+    expected[4], expected[9] = 10 * s4, 10 * s9
     np.testing.assert_allclose(log_q, expected - expected.max(), rtol=1e-5)
 
 
@@ -38,9 +38,9 @@ def test_blend_is_the_product_of_the_two_opinions() -> None:
     query = unit([[1, 0.2]])
     network = np.full((1, 10), 0.05, dtype=np.float32)
     network[0, 8] = 0.55
-    blended, weights = blend(network, query, p, temperature=0.05, strength=2.0)
-    log_q = opinion(query, p, temperature=0.05)
-    expected = network * np.exp(2.0 * log_q)
+    blended, weights = blend(network, query, p, sharpness=40)
+    log_q = opinion(query, p, sharpness=40)
+    expected = network * np.exp(log_q)
     expected /= expected.sum()
     np.testing.assert_allclose(blended, expected, rtol=1e-5)
     assert blended[0].argmax() == 3  # the person's 3 outweighs the network's 8
