@@ -197,6 +197,6 @@ def train_command(
     click.echo(
         f"test accuracy {test.accuracy:.2%}"
         + ("" if on_real is None else f", UNIPEN test writers {on_real['accuracy']:.2%}")
-        + f" (best epoch {result.best_epoch}, {card['training']['seconds']:.1f} s); wrote "
+        + f" (best epoch {result.best_epoch}, {sum(r.seconds for r in results):.1f} s); wrote "
         f"{out} and {checkpoint.card_path(out).name}, version {written['version']}"
     )
