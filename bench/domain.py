@@ -120,13 +120,18 @@ def confusion_text(result: Evaluation) -> str:
     return "\n".join(lines)
 
 
+def contributing_writers(writers: np.ndarray, rng_seed: int) -> set[int]:
+    """Half of the writers (ids), chosen by ``rng_seed``: those who contribute."""
+    names = np.unique(writers)
+    return set(np.random.default_rng(rng_seed).permutation(names)[: len(names) // 2].tolist())
+
+
 def finetune_loop(
     model_path: Path, proxy: ProxySet, images: np.ndarray, mnist_dir: Path | None, rng_seed: int
 ) -> dict[str, Any]:
     """Half the proxy's writers contribute, `run_finetune` runs, the others are read."""
-    rng = np.random.default_rng(rng_seed)
     writers = np.unique(proxy.writers)
-    contributing = set(rng.permutation(writers)[: len(writers) // 2].tolist())
+    contributing = contributing_writers(proxy.writers, rng_seed)
     given = np.array([w in contributing for w in proxy.writers])
     with tempfile.TemporaryDirectory() as folder:
         model_dir = Path(folder) / "model"

@@ -43,12 +43,14 @@ def training_set(
     unipen: PenDigits | None,
     unipen_copies: int,
     label_issues: Collection[int] = (),
+    writers: Collection[str] | None = None,
     seed: int,
 ) -> TrainingSet:
     """MNIST's training images plus the recipe's drawings, MNIST first.
 
-    ``unipen``: the whole UNIPEN set (only its training writers are used), required when
-    ``unipen_copies`` > 0. ``label_issues``: UNIPEN ids left out.
+    ``unipen``: the whole UNIPEN set, required when ``unipen_copies`` > 0; its training
+    writers are used, or ``writers`` when given (for experiments that hold some out or
+    add some in). ``label_issues``: UNIPEN ids left out.
     """
     parts = [(to_inputs(mnist.train.images), mnist.train.labels.astype(np.int64))]
     source = ["MNIST"]
@@ -59,13 +61,13 @@ def training_set(
     if unipen_copies:
         if unipen is None:
             raise ConfigError("expected the UNIPEN digits (DIGITPAD_UNIPEN_DIR) for unipen copies")
-        writers = split_digits(unipen)["train"]
-        kept = writers.take(~np.isin(writers.ids, list(label_issues)))
+        chosen = split_digits(unipen)["train"] if writers is None else unipen.of_writers(writers)
+        kept = chosen.take(~np.isin(chosen.ids, list(label_issues)))
         rng = np.random.default_rng([seed, UNIPEN_STREAM])
         parts.append(replay(kept, rng, copies=unipen_copies, distort=Distortion()))
         source.append(
-            f"UNIPEN training writers ({len(kept)} digits, {len(writers) - len(kept)} suspect "
-            f"labels left out) x {unipen_copies}"
+            f"UNIPEN {'training' if writers is None else 'chosen'} writers ({len(kept)} digits, "
+            f"{len(chosen) - len(kept)} suspect labels left out) x {unipen_copies}"
         )
         credits.append(UNIPEN_CREDIT)
     return TrainingSet(

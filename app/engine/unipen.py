@@ -19,7 +19,7 @@ import gzip
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +66,7 @@ class PenDigits:
             ids=self.ids[index],
         )
 
-    def of_writers(self, writers: Sequence[str] | frozenset[str]) -> "PenDigits":
+    def of_writers(self, writers: Collection[str]) -> "PenDigits":
         """The digits of the given writers, in file order."""
         return self.take(np.isin(self.writers, list(writers)))
 

@@ -93,7 +93,9 @@ class Predictor {
     const generation = this.generation;
     let result = null;
     try {
-      const data = await api("/predict", { body: this.pad.toJSON() });
+      // With this browser's contributor id, its own saved drawings count too.
+      const body = { ...this.pad.toJSON(), contributor: contributorId() };
+      const data = await api("/predict", { body });
       result = { revision, generation, data };
     } catch (error) {
       if (generation === this.generation && !this.pad.isEmpty) this.onError(error);
@@ -120,6 +122,7 @@ const pad = createPad();
 const panel = $(".result");
 const prediction = testid("prediction");
 const confidence = $(".confidence");
+const personal = testid("personal");
 const summary = $("#result-summary");
 const seen = $("#seen");
 const seenCtx = seen.getContext("2d");
@@ -159,6 +162,12 @@ function describe(probabilities, digit) {
   return `Unsure: ${percent(p)}, or ${aDigit(runnerUp)}?`;
 }
 
+/** What this browser's saved drawings did to the reading. */
+function personalNote({ samples, weight }) {
+  const yours = `your ${formatCount(samples)} saved ${samples === 1 ? "drawing" : "drawings"}`;
+  return weight >= 0.01 ? `Read with help from ${yours}` : `Compared with ${yours}`;
+}
+
 /** Put a prediction on screen; `final` when it is for the drawing as it is now. */
 function show(data, final) {
   shown = data;
@@ -166,6 +175,8 @@ function show(data, final) {
   panel.classList.remove("is-empty", "is-stale");
   prediction.textContent = String(digit);
   confidence.textContent = describe(probabilities, digit);
+  personal.hidden = !data.personal;
+  personal.textContent = data.personal ? personalNote(data.personal) : "";
   bars.forEach((bar, d) => {
     const p = probabilities[d];
     bar.classList.toggle("is-top", d === digit);

@@ -6,7 +6,7 @@
  * the second layer's as bars. Colours come from CSS custom properties, so both themes work.
  */
 
-import { aDigit, api } from "./common.js";
+import { aDigit, api, contributorId } from "./common.js";
 
 const UNITS = 8;
 
@@ -128,7 +128,7 @@ export class Explainer {
     const generation = this.generation;
     let data = null;
     try {
-      data = await api("/explain", { body: this.pad.toJSON() });
+      data = await api("/explain", { body: { ...this.pad.toJSON(), contributor: contributorId() } });
     } catch {
       // the prediction panel reports errors; this one just keeps what it shows
     }

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.engine.errors import InvalidInput
-from app.engine.personal import Personal, blend, opinion
+from app.engine.personal import NEUTRAL, Personal, blend, opinion
 
 
 def unit(rows: list[list[float]]) -> np.ndarray:
@@ -28,7 +28,7 @@ def test_the_opinion_follows_the_closest_drawing_of_each_digit() -> None:
     log_q = opinion(query, p, sharpness=10)[0]
     s4 = float((query @ samples[:2].T).max())
     s9 = float((query @ samples[2:].T).max())
-    expected = np.full(10, 10 * (s4 + s9) / 2)  # digits not drawn: the mean, no opinion
+    expected = np.full(10, 10 * NEUTRAL)  # digits not drawn: between other and same digits
     expected[4], expected[9] = 10 * s4, 10 * s9
     np.testing.assert_allclose(log_q, expected - expected.max(), rtol=1e-5)
 

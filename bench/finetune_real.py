@@ -1,0 +1,107 @@
+"""Fine-tuning that pays: people the model has never seen contribute, the others gain.
+
+A population the model never saw: every writer of some UNIPEN sites (``--sites``) is
+left out of a base model's training. Half of those writers contribute their digits
+through a real SQLite store, a contributor id each, as the page would send them; the
+product's own fine-tuning run (`run_finetune` with the defaults of ``digitpad finetune``)
+trains a new version; the other half are read before and after. The reference is a model
+trained from the start with the contributing writers in (the same recipe otherwise): the
+share of the gap between the base model and the reference that fine-tuning closes is the
+figure to judge the defaults by.
+
+Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist DIGITPAD_UNIPEN_DIR=../shared/data/unipen \\
+      .venv/bin/python bench/finetune_real.py [--sites ced,tos,imp,aga] [--epochs 20]
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from app.config import get_settings
+from app.engine import checkpoint
+from app.engine.metrics import evaluate
+from app.engine.proxy import ProxySet, render
+from app.engine.reader import Reader
+from app.engine.recipe import training_set
+from app.engine.replay import place_on_canvas
+from app.engine.train import TrainConfig, train
+from app.engine.unipen import PenDigits, load_unipen, split_digits
+from app.services.datasets import load_mnist_from_settings, read_label_issues
+from bench.domain import LABEL_ISSUES, contributing_writers, finetune_loop, loop_text
+
+SITES = "ced,tos,imp,aga"  # 147 writers, 2,574 digits
+
+
+def as_proxy(digits: PenDigits, rng: np.random.Generator) -> tuple[ProxySet, dict[int, str]]:
+    """The digits placed on the page's canvas, with integer writer ids (and their names)."""
+    names = sorted(set(digits.writers.tolist()))
+    number = {name: i for i, name in enumerate(names)}
+    strokes = [place_on_canvas(s, rng) for s in digits.strokes]
+    writers = np.array([number[w] for w in digits.writers.tolist()], dtype=np.int64)
+    return ProxySet(strokes, digits.labels, writers, "UNIPEN unseen sites"), dict(enumerate(names))
+
+
+def trained(
+    unipen: PenDigits, writers: set[str], config: TrainConfig, copies: int, out: Path
+) -> Path:
+    """A one-network model of the shipped recipe on MNIST plus ``writers``, saved at ``out``."""
+    data = training_set(
+        load_mnist_from_settings(),
+        scripted=12_000,
+        unipen=unipen,
+        unipen_copies=copies,
+        label_issues=read_label_issues(LABEL_ISSUES),
+        writers=writers,
+        seed=config.seed,
+    )
+    result = train(config, data.images, data.labels)
+    checkpoint.save(result.network, out, {"training": {"data": {"source": data.source}}})
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", default=SITES, help="comma-separated sites left out")
+    parser.add_argument("--epochs", type=int, default=20, help="for the base and reference")
+    parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    folder = get_settings().unipen_dir
+    if folder is None:
+        raise SystemExit("set DIGITPAD_UNIPEN_DIR to the folder of the UNIPEN file")
+    unipen = load_unipen(folder)
+    sites = set(args.sites.split(","))
+    unseen = unipen.take(np.isin(unipen.sites, list(sites)))
+    known = set(split_digits(unipen)["train"].writers.tolist()) - set(unseen.writers.tolist())
+    proxy, names = as_proxy(unseen, np.random.default_rng(args.seed))
+    images = render(proxy)  # as the server reads what the page sends
+    contributing = {names[i] for i in contributing_writers(proxy.writers, args.seed)}
+    config = TrainConfig(epochs=args.epochs, seed=args.seed)
+    print(
+        f"unseen sites {sorted(sites)}: {len(names)} writers, {len(unseen):,} digits; base "
+        f"and reference: 784-256-128-10, {args.epochs} epochs, UNIPEN x {args.copies}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        base = trained(unipen, known, config, args.copies, Path(tmp) / "base.npz")
+        reference = trained(
+            unipen, known | contributing, config, args.copies, Path(tmp) / "reference.npz"
+        )
+        print(f"trained base and reference ({time.perf_counter() - started:.0f} s)")
+        loop = finetune_loop(base, proxy, images, None, args.seed)
+        others = ~np.isin(unseen.writers, list(contributing))
+        ref = evaluate(Reader(checkpoint.load(reference)), images[others], unseen.labels[others])
+    print(loop_text("UNIPEN unseen sites", loop))
+    gap = ref.accuracy - loop["before"]
+    closed = (loop["after"] - loop["before"]) / gap if gap > 0 else float("nan")
+    print(
+        f"reference, trained with the contributors from the start: {ref.accuracy:.2%} on the "
+        f"other writers; share of the gap closed by fine-tuning: {closed:.0%}"
+    )
+
+
+if __name__ == "__main__":
+    main()
