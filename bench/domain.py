@@ -127,9 +127,15 @@ def contributing_writers(writers: np.ndarray, rng_seed: int) -> set[int]:
 
 
 def finetune_loop(
-    model_path: Path, proxy: ProxySet, images: np.ndarray, mnist_dir: Path | None, rng_seed: int
+    model_path: Path,
+    proxy: ProxySet,
+    images: np.ndarray,
+    mnist_dir: Path | None,
+    rng_seed: int,
+    **options: Any,
 ) -> dict[str, Any]:
-    """Half the proxy's writers contribute, `run_finetune` runs, the others are read."""
+    """Half the proxy's writers contribute, `run_finetune` runs (the defaults of
+    ``digitpad finetune``, or ``options`` of `FinetuneOptions`), the others are read."""
     writers = np.unique(proxy.writers)
     contributing = contributing_writers(proxy.writers, rng_seed)
     given = np.array([w in contributing for w in proxy.writers])
@@ -142,6 +148,7 @@ def finetune_loop(
             database_url=f"sqlite:///{folder}/digitpad.db",
             model_dir=model_dir,
             mnist_dir=mnist_dir or get_settings().mnist_dir,
+            unipen_dir=get_settings().unipen_dir,
         )
         store = open_store(settings.database_url)
         registry = ModelRegistry(store.engine)
@@ -159,8 +166,8 @@ def finetune_loop(
                 )
             )
         started = time.perf_counter()
-        options = FinetuneOptions(mnist_dir=settings.mnist_dir, seed=rng_seed)
-        summary = run_finetune(settings, store, registry, options, command="bench/domain.py")
+        chosen = FinetuneOptions(mnist_dir=settings.mnist_dir, seed=rng_seed, **options)
+        summary = run_finetune(settings, store, registry, chosen, command="bench/domain.py")
         seconds = time.perf_counter() - started
         after = load_version(registry, registry.active() or before.version)
         store.close()

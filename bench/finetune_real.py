@@ -30,6 +30,7 @@ from app.engine.replay import place_on_canvas
 from app.engine.train import TrainConfig, train
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings, read_label_issues
+from app.services.finetune_run import FinetuneOptions
 from bench.domain import LABEL_ISSUES, contributing_writers, finetune_loop, loop_text
 
 SITES = "ced,tos,imp,aga"  # 147 writers, 2,574 digits
@@ -68,7 +69,18 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=20, help="for the base and reference")
     parser.add_argument("--copies", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="keep the base and reference here, reuse them")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a fine-tuning option instead of its default, e.g. epochs=5",
+    )
     args = parser.parse_args()
+    overrides = {
+        k: type(getattr(FinetuneOptions, k))(v) for k, v in (s.split("=") for s in args.set)
+    }
     folder = get_settings().unipen_dir
     if folder is None:
         raise SystemExit("set DIGITPAD_UNIPEN_DIR to the folder of the UNIPEN file")
@@ -86,12 +98,15 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        base = trained(unipen, known, config, args.copies, Path(tmp) / "base.npz")
-        reference = trained(
-            unipen, known | contributing, config, args.copies, Path(tmp) / "reference.npz"
-        )
-        print(f"trained base and reference ({time.perf_counter() - started:.0f} s)")
-        loop = finetune_loop(base, proxy, images, None, args.seed)
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        base, reference = folder / "base.npz", folder / "reference.npz"
+        if not base.exists():
+            trained(unipen, known, config, args.copies, base)
+        if not reference.exists():
+            trained(unipen, known | contributing, config, args.copies, reference)
+        print(f"base and reference ready ({time.perf_counter() - started:.0f} s)")
+        loop = finetune_loop(base, proxy, images, None, args.seed, **overrides)
         others = ~np.isin(unseen.writers, list(contributing))
         ref = evaluate(Reader(checkpoint.load(reference)), images[others], unseen.labels[others])
     print(loop_text("UNIPEN unseen sites", loop))

@@ -18,6 +18,12 @@ from app.store import JobStore
 @main.command("finetune", context_settings={"show_default": True})
 @click.option("--epochs", type=click.IntRange(1, 50), default=FinetuneOptions.epochs)
 @click.option(
+    "--lr",
+    type=click.FloatRange(0, min_open=True),
+    default=FinetuneOptions.lr,
+    help="Peak learning rate.",
+)
+@click.option(
     "--mix",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     default=FinetuneOptions.mix,
@@ -28,6 +34,12 @@ from app.store import JobStore
     type=click.IntRange(min=100),
     default=FinetuneOptions.mnist_per_epoch,
     help="MNIST images mixed in.",
+)
+@click.option(
+    "--real-per-epoch",
+    type=click.IntRange(min=0),
+    default=FinetuneOptions.real_per_epoch,
+    help="UNIPEN training writers' drawings mixed in (when DIGITPAD_UNIPEN_DIR is set).",
 )
 @click.option(
     "--holdout",

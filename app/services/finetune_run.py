@@ -24,7 +24,9 @@ from app.engine.insights import insights_on
 from app.engine.metrics import evaluate
 from app.engine.mnist import to_inputs
 from app.engine.reader import Reader
+from app.engine.replay import Distortion, replay
 from app.engine.train import EpochStats, train
+from app.engine.unipen import load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings
 from app.services.reading import limits
 from app.store import ModelRegistry, Sample, SampleStore
@@ -37,8 +39,12 @@ class FinetuneOptions:
     """The knobs of one run (the CLI's options and the admin request's body)."""
 
     epochs: int = 3
+    lr: float = 3e-4  # peak learning rate, decaying to 0
     mix: float = 0.25  # share of contributed drawings in the training set
     mnist_per_epoch: int = 20_000  # MNIST training images mixed in
+    # UNIPEN training writers' drawings mixed in beside MNIST, when DIGITPAD_UNIPEN_DIR is
+    # set (replayed onto the canvas, distorted): keeps the real styles already learnt.
+    real_per_epoch: int = 0
     holdout: float = 0.25  # share of contributors held out to judge the result
     seed: int = 0
     force: bool = False  # activate even if not better
@@ -97,6 +103,16 @@ def run_finetune(
     report({"stage": "loading MNIST"})
     mnist = load_mnist_from_settings(options.mnist_dir)
     mnist_X, mnist_y = to_inputs(mnist.train.images), mnist.train.labels.astype(np.int64)
+    picked = rng.choice(len(mnist_X), min(options.mnist_per_epoch, len(mnist_X)), replace=False)
+    base_X, base_y = mnist_X[picked], mnist_y[picked]
+    if options.real_per_epoch and settings.unipen_dir is not None:
+        report({"stage": "replaying UNIPEN training writers"})
+        real = split_digits(load_unipen(settings.unipen_dir))["train"]
+        chosen = real.take(
+            rng.choice(len(real), min(options.real_per_epoch, len(real)), replace=False)
+        )
+        real_X, real_y = replay(chosen, rng, distort=Distortion())
+        base_X, base_y = np.concatenate([base_X, real_X]), np.concatenate([base_y, real_y])
     test_X, test_y = to_inputs(mnist.test.images), mnist.test.labels.astype(np.int64)
 
     def scores(reader: Reader) -> dict[str, Any]:
@@ -109,15 +125,15 @@ def run_finetune(
 
     before = scores(model)
     X, y = mix(
-        mnist_X,
-        mnist_y,
+        base_X,
+        base_y,
         images[train_idx],
         labels[train_idx],
         share=options.mix,
-        mnist_count=options.mnist_per_epoch,
+        mnist_count=len(base_X),
         rng=rng,
     )
-    config = finetune_config(model.network, epochs=options.epochs, seed=options.seed)
+    config = finetune_config(model.network, epochs=options.epochs, seed=options.seed, lr=options.lr)
 
     def on_epoch(stats: EpochStats) -> None:
         report(
