@@ -28,7 +28,6 @@ def test_confusion_text_is_the_matrix_row_by_row() -> None:
     assert rows == result.confusion_matrix and sum(map(sum, rows)) == 20
 
 
-@pytest.mark.mnist
 def test_report_prints_each_set_and_its_confusions(
     mnist_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,7 +68,6 @@ def test_loop_text_shows_the_gain_in_points() -> None:
     assert "decision: activated (12 s)" in text
 
 
-@pytest.mark.mnist
 def test_the_loop_fine_tunes_on_some_writers_and_reads_the_others(mnist_dir: Path) -> None:
     proxy = scripted(6, 2, rng=np.random.default_rng(2))
     loop = finetune_loop(SHIPPED, proxy, render(proxy), mnist_dir, 0)

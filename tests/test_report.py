@@ -121,7 +121,6 @@ def test_a_card_without_insights_needs_mnist(tmp_path: Path) -> None:
     assert not out.exists()  # nothing half-written
 
 
-@pytest.mark.mnist
 def test_a_card_without_metrics_or_insights_is_measured_on_mnist(
     mnist_dir: Path, tmp_path: Path, shipped_report: tuple[Path, str]
 ) -> None:

@@ -36,3 +36,11 @@ class ModelFileError(DigitpadError):
 
 class ConfigError(DigitpadError, ValueError):
     """Options that do not make a valid network or training run."""
+
+
+class NotFound(DigitpadError, LookupError):
+    """Something asked for by its id (a sample, a model version, a job) does not exist."""
+
+
+class Unavailable(DigitpadError):
+    """Something an answer needs is not reachable now; worth trying again shortly."""

@@ -24,7 +24,6 @@ import numpy as np
 import numpy.typing as npt
 
 from app.engine.errors import DataFormatError
-from app.engine.files import write_bytes_atomic
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAGIC = b"\x00\x00"
@@ -116,22 +115,3 @@ def idx_header(dtype: np.dtype[Any], shape: tuple[int, ...]) -> bytes:
     if not shape:
         raise DataFormatError("cannot store the array as IDX: expected at least 1 dimension, got 0")
     return bytes([0, 0, _CODES[numpy_type], len(shape)]) + struct.pack(f">{len(shape)}I", *shape)
-
-
-def encode_idx(array: npt.NDArray[Any]) -> bytes:
-    """The IDX bytes (uncompressed) of ``array``: see ``idx_header`` for what it accepts."""
-    header = idx_header(array.dtype, array.shape)
-    items = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder(">"))
-    return header + items.tobytes()
-
-
-def write_idx(path: Path, array: npt.NDArray[Any], *, compress: bool) -> None:
-    """Write ``array`` to ``path`` as an IDX file, gzip-compressed when ``compress``.
-
-    The write is atomic (see ``write_bytes_atomic``). Raises DataFormatError for an
-    array IDX cannot hold (see ``encode_idx``).
-    """
-    data = encode_idx(array)
-    if compress:
-        data = gzip.compress(data, mtime=0)  # mtime=0: the same array gives the same bytes
-    write_bytes_atomic(path, data)

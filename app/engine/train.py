@@ -1,9 +1,9 @@
 """The training loop: a ``TrainConfig`` and data in, a trained network and its history out.
 
 One code path for everything: training from scratch, the softmax-regression baseline
-(``arch=(784, 10)``) and, later, fine-tuning (a config preset that starts from given
-weights). The loop prints nothing; it reports through the ``on_batch`` and ``on_epoch``
-callbacks, and the CLI draws the progress bar.
+(``arch=(784, 10)``) and fine-tuning (``finetune.finetune_config``, a preset started from
+given weights with ``init``). The loop prints nothing; it reports through the
+``on_batch`` and ``on_epoch`` callbacks, and the CLI draws the progress bar.
 """
 
 import time

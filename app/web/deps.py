@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, HTTPException, Request
 
 from app.config import Settings
+from app.engine.errors import Unavailable
 from app.engine.reader import Reader
 from app.store import JobStore, ModelRegistry, SampleStore
-from app.web.errors import RETRY_AFTER_SECONDS
+from app.web.errors import DATABASE_DOWN
 
 
 def _from_state(name: str) -> Callable[[Request], Any]:
@@ -19,11 +20,7 @@ def _from_state(name: str) -> Callable[[Request], Any]:
     async def get(request: Request) -> Any:  # async: no I/O, so no trip to a thread
         value = getattr(request.app.state, name)
         if value is None:
-            raise HTTPException(
-                503,
-                "the database is unavailable; try again shortly",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
+            raise Unavailable(DATABASE_DOWN)
         return value
 
     get.__name__ = f"get_{name}"

@@ -13,17 +13,29 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.engine.errors import DigitpadError, InvalidInput, ModelFileError
+from app.engine.errors import DigitpadError, InvalidInput, ModelFileError, NotFound, Unavailable
 from app.store import StoreUnavailableError
 
 log = logging.getLogger("digitpad.errors")
 RETRY_AFTER_SECONDS = 5  # what a 503 tells clients to wait
+DATABASE_DOWN = "the database is unavailable; try again shortly"
 
 # Engine errors and their status; the first class that matches wins.
 STATUS: list[tuple[type[DigitpadError], int]] = [
     (InvalidInput, 422),  # includes EmptyDrawing
-    (ModelFileError, 503),
+    (NotFound, 404),
+    (ModelFileError, 503),  # the server's own model cannot be loaded
+    (Unavailable, 503),
 ]
+
+
+def unavailable(detail: str) -> JSONResponse:
+    """The one 503 answer: what is unavailable, and when to try again."""
+    return JSONResponse(
+        {"detail": detail},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def status_of(error: DigitpadError) -> int:
@@ -96,16 +108,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DigitpadError)
     async def engine_error(_: Request, error: DigitpadError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=status_of(error))
+        status = status_of(error)
+        if status == 503:
+            return unavailable(str(error))
+        return JSONResponse({"detail": str(error)}, status_code=status)
 
     @app.exception_handler(StoreUnavailableError)
     async def store_unavailable(_: Request, error: StoreUnavailableError) -> JSONResponse:
         log.warning("%s", error)
-        return JSONResponse(
-            {"detail": "the database is unavailable; try again shortly"},
-            status_code=503,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return unavailable(DATABASE_DOWN)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:

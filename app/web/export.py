@@ -25,7 +25,6 @@ from app.store import SampleStore
 
 CHUNK = 64 * 1024
 SPOOL = 4 * 1024 * 1024  # bytes kept in memory before a temporary file spills to disk
-IMAGE_BYTES = 28 * 28
 
 
 def _npy_header(dtype: np.dtype[Any], shape: tuple[int, ...]) -> bytes:

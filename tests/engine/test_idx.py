@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from app.engine.errors import DataFormatError
-from app.engine.idx import encode_idx, parse_idx, read_idx, write_idx
+from app.engine.idx import parse_idx, read_idx
+from tests.idx_files import encode_idx, write_idx
 
 DTYPES = ["uint8", "int8", "int16", "int32", "float32", "float64"]
 SHAPES = [(7,), (3, 4), (5, 28, 28), (2, 1, 3, 2), (0, 28, 28)]

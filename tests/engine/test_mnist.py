@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from app.engine.errors import ChecksumMismatch, DataFormatError, DownloadError
-from app.engine.idx import encode_idx
 from app.engine.mnist import (
     MNIST_FILES,
     TEST_IMAGES,
@@ -26,6 +25,7 @@ from app.engine.mnist import (
     load_mnist,
 )
 from tests.engine.http_server import Route, Server, closed_port_url, serve
+from tests.idx_files import encode_idx
 
 
 def make_arrays(n_train: int = 200, n_test: int = 20, seed: int = 0) -> dict[str, np.ndarray]:
@@ -297,7 +297,6 @@ def test_malformed_arrays_are_rejected(
         load_mnist(mnist_dir=tmp_path, cache_dir=tmp_path, mirrors=[], digests=digests)
 
 
-@pytest.mark.mnist
 def test_real_mnist(mnist_dir: Path, tmp_path: Path) -> None:
     mnist = load_mnist(mnist_dir=mnist_dir, cache_dir=tmp_path, mirrors=[])  # real digests
 

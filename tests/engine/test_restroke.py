@@ -100,7 +100,6 @@ def test_refuses_bad_shapes_and_widths() -> None:
             restroke(np.zeros((1, 784)), rng, width=width)
 
 
-@pytest.mark.mnist
 def test_mnist_restroked_is_framed_and_still_read(mnist_dir: Path, tmp_path: Path) -> None:
     test = load_mnist(mnist_dir=mnist_dir, cache_dir=tmp_path, mirrors=[]).test
     X, y = to_inputs(test.images[:2000]), test.labels[:2000]

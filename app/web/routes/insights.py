@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.engine import checkpoint
-from app.engine.errors import ModelFileError
+from app.engine.errors import ModelFileError, NotFound
 from app.engine.figures import diverging, encode_png, weight_grid
 from app.engine.insights import average_inputs, mistakes_in
 from app.engine.metrics import evaluate
@@ -139,13 +139,13 @@ def mistakes(
     if of == "baseline":
         found = baseline_model(settings.model_dir)
         if found is None:
-            raise HTTPException(404, f"no linear baseline in {settings.model_dir}")
+            raise NotFound(f"no linear baseline in {settings.model_dir}")
         model = found
     items: list[dict[str, Any]] = []
     if source == "mnist":
         kept = mnist_pictures(model.card)
         if kept is None:
-            raise HTTPException(404, f"version {model.version} keeps no MNIST test pictures")
+            raise NotFound(f"version {model.version} keeps no MNIST test pictures")
         for m in mistakes_in(kept, true, predicted)[:limit]:
             items.append(
                 {

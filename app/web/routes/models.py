@@ -5,11 +5,11 @@ import subprocess
 import sys
 from dataclasses import asdict
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.config import Settings
-from app.engine.errors import ModelFileError
+from app.engine.errors import InvalidInput, ModelFileError, NotFound
 from app.services.model_versions import load_version
 from app.store import Job, JobRunning, ModelVersion
 from app.web.deps import Admin, JobsDep, RegistryDep, SettingsDep
@@ -42,11 +42,11 @@ def activate(version: str, registry: RegistryDep) -> ModelVersionOut:
     """Make a version the one every server answers with (also to roll back). Its weights
     are loaded and checked against its card first: a corrupt version is refused."""
     if registry.get(version) is None:
-        raise HTTPException(404, f"no model version {version!r}")
+        raise NotFound(f"no model version {version!r}")
     try:
         load_version(registry, version)
-    except ModelFileError as error:
-        raise HTTPException(422, f"version {version!r} cannot be served: {error}") from None
+    except ModelFileError as error:  # the request's fault, not the server's: 422, not 503
+        raise InvalidInput(f"version {version!r} cannot be served: {error}") from None
     return _version(registry.activate(version))
 
 
@@ -83,7 +83,7 @@ def get_job(job_id: Id, jobs: JobsDep) -> JobOut:
     """A job's progress while it runs, then its result or error."""
     job = jobs.get(job_id)
     if job is None:
-        raise HTTPException(404, f"no job with id {job_id}")
+        raise NotFound(f"no job with id {job_id}")
     return JobOut(**asdict(job))
 
 

@@ -3,10 +3,11 @@
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from app.engine.errors import InvalidInput, NotFound
 from app.engine.figures import encode_png
 from app.store import NewSample, Sample
 from app.web.deps import Admin, SettingsDep, StoreDep
@@ -52,7 +53,7 @@ def _out(request: Request, sample: Sample) -> SampleOut:
 
 def _found(sample: Sample | None, sample_id: int) -> Sample:
     if sample is None:
-        raise HTTPException(404, f"no sample with id {sample_id}")
+        raise NotFound(f"no sample with id {sample_id}")
     return sample
 
 
@@ -104,7 +105,7 @@ def list_samples(
 ) -> SamplePage:
     """Newest first, a page at a time; ``next`` links to the following page."""
     if limit > settings.max_page_size:
-        raise HTTPException(422, f"expected limit <= {settings.max_page_size}, got {limit}")
+        raise InvalidInput(f"expected limit <= {settings.max_page_size}, got {limit}")
     page = store.list(label=label, wrong_only=wrong, limit=limit, before_id=before)
     next_url = None
     if page.next_before_id is not None:
@@ -167,7 +168,7 @@ def relabel(sample_id: Id, body: Relabel, request: Request, store: StoreDep) -> 
 def delete(sample_id: Id, store: StoreDep) -> Response:
     """Delete a sample (admin)."""
     if not store.delete(sample_id):
-        raise HTTPException(404, f"no sample with id {sample_id}")
+        raise NotFound(f"no sample with id {sample_id}")
     return Response(status_code=204)
 
 

@@ -100,7 +100,6 @@ def test_centre_by_mass_cuts_off_ink_pushed_out_of_the_frame() -> None:
     assert image.sum() == pytest.approx(ink[:, 3:].sum())
 
 
-@pytest.mark.mnist
 def test_mnist_digits_come_back_nearly_unchanged(mnist_dir: Path) -> None:
     """MNIST digits are already framed this way, so framing them again changes little."""
     name = "t10k-images-idx3-ubyte"

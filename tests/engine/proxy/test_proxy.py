@@ -105,7 +105,6 @@ def test_the_shipped_model_reads_scripted_writers() -> None:
     assert accuracy(scripted(20, 2, rng=np.random.default_rng(0))) > 0.95
 
 
-@pytest.mark.mnist
 def test_the_shipped_model_reads_traced_mnist(mnist_dir: Path, tmp_path: Path) -> None:
     test = load_mnist(mnist_dir=mnist_dir, cache_dir=tmp_path, mirrors=[]).test
     proxy = traced(test.images[:1000], test.labels[:1000], rng=np.random.default_rng(0))
