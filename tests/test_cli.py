@@ -37,12 +37,12 @@ def test_evaluate_prints_the_shipped_models_metrics(mnist_dir: Path) -> None:
 def test_the_linear_baseline_is_shipped_beside_the_mlp() -> None:
     baseline = checkpoint.load(SHIPPED.parent / "baseline.npz")
     assert baseline.network.sizes == (784, 10)
-    assert 0.9 < baseline.card["metrics"]["mnist_test"]["accuracy"] < 0.95
-    assert "--arch 784,10" in baseline.card["training"]["command"]
+    assert 0.9 < baseline.card.to_dict()["metrics"]["mnist_test"]["accuracy"] < 0.95
+    assert "--arch 784,10" in baseline.card.to_dict()["training"]["command"]
 
 
 def test_shipped_card_matches_what_evaluate_measures(mnist_dir: Path) -> None:
-    card = checkpoint.load(SHIPPED).card
+    card = checkpoint.load(SHIPPED).card.to_dict()
     code, output = run("evaluate", "--mnist-dir", str(mnist_dir))
     assert code == 0, output
     measured = json.loads(output)["mnist_test"]["accuracy"]
@@ -60,7 +60,7 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     assert "epoch   1/1" in output and "test accuracy" in output
     loaded = checkpoint.load(out)
     assert loaded.network.sizes == (784, 16, 10)
-    card = loaded.card
+    card = loaded.card.to_dict()
     assert card["training"]["data"] == {
         "source": "MNIST", "credits": [], "train": 59_000, "validation": 1000, "test": 10_000
     }  # fmt: skip
@@ -80,7 +80,7 @@ def test_train_adds_scripted_drawings_and_restrokes(mnist_dir: Path, tmp_path: P
         "--out", str(out),
     )  # fmt: skip
     assert code == 0, output
-    card = checkpoint.load(out).card
+    card = checkpoint.load(out).card.to_dict()
     assert card["training"]["data"]["source"] == "MNIST + 300 scripted drawings"
     assert card["training"]["data"]["train"] == 60_000 + 300 - 1000
     assert card["training"]["config"]["augmentation"]["restroke"] == 0.5
@@ -105,13 +105,17 @@ def test_train_adds_unipen_training_writers_and_credits_them(
     assert code == 0, output
     assert "network 2 of 2 (seed 1)" in output and "UNIPEN test writers" in output
     loaded = checkpoint.load(out)
-    assert len(loaded.networks) == 2 and loaded.card["architecture"]["networks"] == 2
-    assert [n["seed"] for n in loaded.card["training"]["networks"]] == [0, 1]
-    real = loaded.card["metrics"]["unipen_test"]
+    assert (
+        len(loaded.networks) == 2
+        and loaded.card.architecture.networks == 2
+        and loaded.card.to_dict()["architecture"]["networks"] == 2
+    )
+    assert [n["seed"] for n in loaded.card.to_dict()["training"]["networks"]] == [0, 1]
+    real = loaded.card.metrics["unipen_test"]
     assert (
         real["n"] == len(split_digits(load_unipen(unipen_dir))["test"]) and real["accuracy"] > 0.5
     )
-    data = loaded.card["training"]["data"]
+    data = loaded.card.to_dict()["training"]["data"]
     kept = len(train) - left_out
     assert data["train"] == 60_000 + 2 * kept - 1000
     assert f"UNIPEN training writers ({kept} digits, {left_out} suspect" in data["source"]
@@ -135,12 +139,12 @@ def retrain(card: dict[str, Any], out: Path, mnist_dir: Path, *extra: str) -> di
     args[args.index("--out") + 1] = str(out)
     code, output = run(*args, "--mnist-dir", str(mnist_dir), *extra)
     assert code == 0, output
-    return checkpoint.load(out).card
+    return checkpoint.load(out).card.to_dict()
 
 
 @pytest.mark.slow
 def test_the_baselines_command_reproduces_it(mnist_dir: Path, tmp_path: Path) -> None:
-    card = checkpoint.load(SHIPPED.parent / "baseline.npz").card
+    card = checkpoint.load(SHIPPED.parent / "baseline.npz").card.to_dict()
     again = retrain(card, tmp_path / "again.npz", mnist_dir)["metrics"]["mnist_test"]["accuracy"]
     assert again >= 0.9
     assert again == pytest.approx(card["metrics"]["mnist_test"]["accuracy"], abs=0.003)
@@ -162,7 +166,7 @@ def test_the_shipped_models_command_reproduces_it_reduced(
     monkeypatch.setenv("DIGITPAD_UNIPEN_DIR", str(unipen_dir))
     monkeypatch.chdir(PROJECT_ROOT)  # the card names the label-issues file from here
     get_settings.cache_clear()
-    card = checkpoint.load(SHIPPED).card
+    card = checkpoint.load(SHIPPED).card.to_dict()
     assert "--networks" in card["training"]["command"]
     again = retrain(card, tmp_path / "reduced.npz", mnist_dir, *REDUCED)["metrics"]
     get_settings.cache_clear()

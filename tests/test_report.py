@@ -84,8 +84,8 @@ def test_report_page_shows_the_cards_numbers_and_figures(shipped_report: tuple[P
         assert f'src="{name}"' in page
     assert "http://" not in page and "https://" not in page
     assert not re.search(r"""(src|href)=["']?(//|/)""", page)  # nothing outside the folder
-    card = checkpoint.load(SHIPPED).card
-    baseline = checkpoint.load(MODEL_DIR / "baseline.npz").card
+    card = checkpoint.load(SHIPPED).card.to_dict()
+    baseline = checkpoint.load(MODEL_DIR / "baseline.npz").card.to_dict()
     test = card["metrics"]["mnist_test"]
     assert f"{test['accuracy']:.2%}" in page
     assert f"{baseline['metrics']['mnist_test']['accuracy']:.2%}" in page
@@ -133,7 +133,7 @@ def test_a_card_without_metrics_or_insights_is_measured_on_mnist(
     for name in FIGURES:  # the same network on the same images: the same figures
         with Image.open(out / name) as again, Image.open(shipped / name) as kept:
             np.testing.assert_array_equal(np.asarray(again), np.asarray(kept), err_msg=name)
-    accuracy = checkpoint.load(SHIPPED).card["metrics"]["mnist_test"]["accuracy"]
+    accuracy = checkpoint.load(SHIPPED).card.metrics["mnist_test"]["accuracy"]
     assert f"{accuracy:.2%}" in (out / "index.html").read_text()
 
 
@@ -148,7 +148,9 @@ def test_a_missing_model_or_a_bad_card_fails_with_a_message(tmp_path: Path) -> N
     result = report("--model", str(model), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "10x10 confusion matrix" in result.output and "Traceback" not in result.output
-    model = copy_model(tmp_path / "bad_history", training={"history": [{"epoch": "one"}]})
+    model = copy_model(
+        tmp_path / "bad_history", training={"command": "x", "history": [{"epoch": "one"}]}
+    )
     result = report("--model", str(model), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1 and "training.history to be a list of epochs" in result.output
     assert report("--model", str(model)).exit_code == 2  # --out is required

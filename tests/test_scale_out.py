@@ -116,7 +116,8 @@ def test_a_version_activated_through_one_server_is_served_by_both(
     assert httpx.get(f"{b.url}/api/model", timeout=10).json()["version"] == shipped
     # A new version in the registry both servers read (as `digitpad finetune` would add it).
     network = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(0))
-    weights, card = checkpoint.to_bytes(network, {"parent": shipped})
+    weights, made = checkpoint.to_bytes(network, {"parent": shipped})
+    card = made.to_dict()
     version = card["version"]
     store = open_store(database_url)
     try:

@@ -10,6 +10,7 @@ import click
 
 from app.cli.group import fail, main, mnist_dir_option, open_registry
 from app.config import get_settings
+from app.engine.card import ModelCard
 from app.engine.errors import DigitpadError
 from app.services.finetune_run import FinetuneOptions, run_finetune
 from app.store import JobStore
@@ -111,7 +112,7 @@ def models_list() -> None:
     store, registry = open_registry()
     with contextlib.closing(store):
         for v in registry.list():
-            metrics = v.card.get("metrics", {})
+            metrics = ModelCard.from_dict(v.card, source=f"version {v.version}").metrics
             mnist = metrics.get("mnist_test", {}).get("accuracy")
             contrib = (metrics.get("contrib_test") or {}).get("accuracy")
             click.echo(

@@ -18,7 +18,6 @@ from app.cli.group import fail, main, mnist_dir_option, parse_arch
 from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.activations import ACTIVATIONS
-from app.engine.checkpoint import Checkpoint
 from app.engine.errors import DigitpadError
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
@@ -153,7 +152,7 @@ def train_command(
         results.append(train(member, X, y, on_batch=on_batch, on_epoch=on_epoch))
     bar.close()
     result = results[0]
-    reader = Reader(Checkpoint(tuple(r.network for r in results), {}))
+    reader = Reader(checkpoint.unsaved(tuple(r.network for r in results)))
     test_X = to_inputs(data.test.images)
     test = evaluate_network(reader, test_X, data.test.labels)
     metrics: dict[str, dict[str, Any]] = {"mnist_test": test.to_dict()}
@@ -198,5 +197,5 @@ def train_command(
         f"test accuracy {test.accuracy:.2%}"
         + ("" if on_real is None else f", UNIPEN test writers {on_real['accuracy']:.2%}")
         + f" (best epoch {result.best_epoch}, {sum(r.seconds for r in results):.1f} s); wrote "
-        f"{out} and {checkpoint.card_path(out).name}, version {written['version']}"
+        f"{out} and {checkpoint.card_path(out).name}, version {written.version}"
     )

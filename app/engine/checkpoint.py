@@ -23,12 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from app.engine.card import FORMAT, FORMAT_ONE_NETWORK, SCHEMA, ModelCard
 from app.engine.errors import ModelFileError
 from app.engine.files import write_bytes_atomic
 from app.engine.network import MLP
-
-FORMAT = "digitpad-mlp/2"
-FORMAT_ONE_NETWORK = "digitpad-mlp/1"  # still read: one network, arrays without a prefix
 
 Networks = MLP | tuple[MLP, ...]
 
@@ -38,7 +36,7 @@ class Checkpoint:
     """A loaded model (one network or several) and its model card."""
 
     networks: tuple[MLP, ...]
-    card: dict[str, Any]
+    card: ModelCard
 
     @property
     def network(self) -> MLP:
@@ -48,7 +46,7 @@ class Checkpoint:
     @property
     def version(self) -> str:
         """The card's version id."""
-        return str(self.card["version"])
+        return self.card.version
 
 
 def as_tuple(networks: Networks) -> tuple[MLP, ...]:
@@ -72,10 +70,11 @@ def card_path(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
-def to_bytes(networks: Networks, card: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
-    """The .npz bytes of ``networks`` (all of the first one's shape) and the full card.
+def to_bytes(networks: Networks, draft: dict[str, Any]) -> tuple[bytes, ModelCard]:
+    """The .npz bytes of ``networks`` (all of the first one's shape) and their card.
 
-    The card is ``card`` plus the fields the loader checks: format, architecture (sizes,
+    The card is ``draft`` (JSON fields of `ModelCard`: training, metrics, insights,
+    parent, finetune) plus the fields the loader checks: format, architecture (sizes,
     activation, number of networks), parameter count, digest, a version id and the date
     (kept if given).
     """
@@ -87,11 +86,12 @@ def to_bytes(networks: Networks, card: dict[str, Any]) -> tuple[bytes, dict[str,
             f"got {[m.sizes for m in members]}"
         )
     digest = weights_digest(members)
-    created = card.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
+    created = draft.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
     full = {
-        **card,
+        **draft,
+        "schema": SCHEMA,
         "format": FORMAT,
-        "version": card.get("version") or f"{created[:10].replace('-', '')}-{digest[:10]}",
+        "version": draft.get("version") or f"{created[:10].replace('-', '')}-{digest[:10]}",
         "created": created,
         "architecture": {
             "sizes": list(network.sizes),
@@ -107,16 +107,22 @@ def to_bytes(networks: Networks, card: dict[str, Any]) -> tuple[bytes, dict[str,
             arrays[f"n{k}.W{l}"], arrays[f"n{k}.b{l}"] = W.astype(np.float32), b.astype(np.float32)
     buffer = BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
-    return buffer.getvalue(), full
+    return buffer.getvalue(), ModelCard.from_dict(full, source="a new card")
 
 
-def save(networks: Networks, path: Path, card: dict[str, Any]) -> dict[str, Any]:
+def unsaved(networks: Networks) -> Checkpoint:
+    """Networks just trained, as a checkpoint with a card of their own (not written)."""
+    _, card = to_bytes(networks, {})
+    return Checkpoint(as_tuple(networks), card)
+
+
+def save(networks: Networks, path: Path, draft: dict[str, Any]) -> ModelCard:
     """Write ``path`` (.npz) and its card beside it; return the card as written."""
-    weights, full = to_bytes(networks, card)
+    weights, card = to_bytes(networks, draft)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, weights)
-    write_bytes_atomic(card_path(path), (json.dumps(full, indent=2) + "\n").encode())
-    return full
+    write_bytes_atomic(card_path(path), (json.dumps(card.to_dict(), indent=2) + "\n").encode())
+    return card
 
 
 def load(path: Path) -> Checkpoint:
@@ -136,30 +142,25 @@ def load(path: Path) -> Checkpoint:
     return from_bytes(weights, card, source=str(path))
 
 
-def from_bytes(data: bytes, card: object, *, source: str) -> Checkpoint:
-    """A model from .npz bytes and its card, refusing anything inconsistent.
+def from_bytes(data: bytes, card_json: object, *, source: str) -> Checkpoint:
+    """A model from .npz bytes and its card (JSON data, any schema), refusing anything
+    inconsistent.
 
     ``source`` names where they came from, in error messages. Raises ModelFileError when
     the card is not a digitpad card, the arrays are not the ones it describes (names,
     shapes, float32, finite), or their digest differs from the card's.
     """
-    formats = (FORMAT, FORMAT_ONE_NETWORK)
-    if not isinstance(card, dict) or card.get("format") not in formats:
-        found = card.get("format") if isinstance(card, dict) else type(card).__name__
-        raise ModelFileError(f"{source}: expected a card of format {FORMAT!r}, got {found!r}")
-    try:
-        sizes = [int(s) for s in card["architecture"]["sizes"]]
-        activation = str(card["architecture"]["activation"])
-        count = int(card["architecture"].get("networks", 1))
-        expected_digest = str(card["weights_sha256"])
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise ModelFileError(f"{source}: card lacks a valid field {e}") from None
+    card = ModelCard.from_dict(card_json, source=source)
+    sizes = list(card.architecture.sizes)
+    activation = card.architecture.activation
+    count = card.architecture.networks
+    expected_digest = card.weights_sha256
     try:
         with np.load(BytesIO(data), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise ModelFileError(f"{source}: expected an .npz file of arrays, got {e}") from None
-    prefixes = [""] if card["format"] == FORMAT_ONE_NETWORK else [f"n{k}." for k in range(count)]
+    prefixes = [""] if card.format == FORMAT_ONE_NETWORK else [f"n{k}." for k in range(count)]
     n_layers = len(sizes) - 1
     expected_names = {f"{p}{k}{l}" for p in prefixes for l in range(n_layers) for k in "Wb"}
     if set(arrays) != expected_names:

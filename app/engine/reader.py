@@ -18,11 +18,11 @@ so a new way of reading lands here and everywhere at once.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from app.engine.card import ModelCard
 from app.engine.checkpoint import Checkpoint
 from app.engine.errors import InvalidInput
 from app.engine.network import MLP
@@ -67,7 +67,7 @@ class Reader:
         return self.checkpoint.version
 
     @property
-    def card(self) -> dict[str, Any]:
+    def card(self) -> ModelCard:
         return self.checkpoint.card
 
     @property

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from app.engine.card import ModelCard
 from app.engine.checkpoint import Checkpoint
 from app.engine.figures import diverging, weight_grid
 from app.engine.insights import average_inputs, mistakes_in
@@ -20,9 +21,9 @@ def axis_floor(values: list[float]) -> float:
     return min(0.9, math.floor(min(values) * 10) / 10)
 
 
-def _curves(card: dict[str, Any]) -> RGB | None:
+def _curves(card: ModelCard) -> RGB | None:
     """Loss and accuracy per epoch, training solid, validation dashed (None: no history)."""
-    history = card.get("training", {}).get("history") or []
+    history = card.training.history if card.training else ()
     if not history:
         return None
 
@@ -32,7 +33,7 @@ def _curves(card: dict[str, Any]) -> RGB | None:
     epochs = column("epoch")
     loss, val_loss = column("loss"), column("val_loss")
     acc, val_acc = column("train_accuracy"), column("val_accuracy")
-    best = card["training"].get("best_epoch")
+    best = card.training.best_epoch if card.training else None
     marker = float(best) if best else None
     finite_loss = [v for v in loss + val_loss if not math.isnan(v)]
     finite_acc = [v for v in acc + val_acc if not math.isnan(v)]

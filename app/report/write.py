@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from app import __version__
 from app.config import PROJECT_ROOT
 from app.engine import checkpoint
+from app.engine.card import ModelCard
 from app.engine.checkpoint import Checkpoint
 from app.engine.errors import DigitpadError, ModelFileError
 from app.engine.figures import encode_png
@@ -81,10 +82,9 @@ class _TestSet:
         return self.data
 
 
-def card_metrics(card: dict[str, Any], source: str) -> Evaluation | None:
+def card_metrics(card: ModelCard, source: str) -> Evaluation | None:
     """The card's ``metrics.mnist_test`` (None when absent); ModelFileError if malformed."""
-    metrics = card.get("metrics")
-    found = metrics.get("mnist_test") if isinstance(metrics, dict) else None
+    found = card.metrics.get("mnist_test")
     if found is None:
         return None
     try:
@@ -114,10 +114,9 @@ def _measure(path: Path, model: Checkpoint, test_set: _TestSet) -> Measured:
     return Measured(path, model, evaluate(Reader(model), images, labels), measured_now=True)
 
 
-def _kept_pictures(card: dict[str, Any], source: str) -> dict[str, Any] | None:
+def _kept_pictures(card: ModelCard, source: str) -> dict[str, Any] | None:
     """The card's ``insights.mnist_test`` (None when absent), checked to unpack."""
-    insights = card.get("insights")
-    found = insights.get("mnist_test") if isinstance(insights, dict) else None
+    found = card.insights.get("mnist_test")
     if found is None:
         return None
     if not isinstance(found, dict):
@@ -132,12 +131,11 @@ def _kept_pictures(card: dict[str, Any], source: str) -> dict[str, Any] | None:
     return found
 
 
-def _check_history(card: dict[str, Any], source: str) -> None:
+def _check_history(card: ModelCard, source: str) -> None:
     """ModelFileError unless ``training.history`` (when there) is a list of epochs, each an
     object of numbers (or null where a value was not measured)."""
-    training = card.get("training", {})
-    history = training.get("history", []) if isinstance(training, dict) else None
-    if not isinstance(history, list) or not all(
+    history = card.training.history if card.training else ()
+    if not all(
         isinstance(epoch, dict)
         and all(v is None or isinstance(v, int | float) for v in epoch.values())
         and isinstance(epoch.get("epoch"), int)
@@ -165,7 +163,7 @@ def gather(model_path: Path, *, baseline_path: Path | None, mnist_dir: Path | No
         except ModelFileError as e:
             notes.append(f"the linear baseline is left out: {e}")
         else:
-            if loaded.card.get("weights_sha256") == model.model.card.get("weights_sha256"):
+            if loaded.card.weights_sha256 == model.model.card.weights_sha256:
                 notes.append("the model is the linear baseline; nothing to compare it with")
             else:
                 try:
@@ -214,7 +212,7 @@ def render_page(data: ReportData, written: dict[str, RGB]) -> str:
         }
         for d in range(N_CLASSES)
     ]
-    card = model.model.card
+    card = model.model.card.to_dict()
     return environment.get_template("report.html").render(
         data=data,
         card=card,

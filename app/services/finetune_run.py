@@ -17,7 +17,6 @@ from numpy.typing import NDArray
 
 from app.config import Settings
 from app.engine import checkpoint
-from app.engine.checkpoint import Checkpoint
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
 from app.engine.insights import insights_on
@@ -150,7 +149,7 @@ def run_finetune(
     # Each network of the version is fine-tuned on the same data, from its own weights.
     results = [train(config, X, y, init=network, on_epoch=on_epoch) for network in model.networks]
     networks = tuple(r.network for r in results)
-    tuned = Reader(Checkpoint(networks, {}))
+    tuned = Reader(checkpoint.unsaved(networks))
     after = scores(tuned)
     decision = decide(_accuracies(before), _accuracies(after), force=options.force)
 
@@ -190,11 +189,11 @@ def run_finetune(
         },
     }
     data, full = checkpoint.to_bytes(networks, card)
-    registry.add(version=full["version"], parent=parent, card=full, weights=data)
-    summary["version"] = full["version"]
+    registry.add(version=full.version, parent=parent, card=full.to_dict(), weights=data)
+    summary["version"] = full.version
     if decision.activate:
-        registry.activate(full["version"])
-        summary["active"] = full["version"]
+        registry.activate(full.version)
+        summary["active"] = full.version
     return summary
 
 

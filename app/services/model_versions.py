@@ -20,7 +20,9 @@ def seed(registry: ModelRegistry, model_dir: Path) -> str:
     active if nothing is; return the active version id."""
     path = model_dir / SHIPPED_MODEL
     shipped = checkpoint.load(path)  # validated before it goes into the database
-    return registry.seed(version=shipped.version, card=shipped.card, weights=path.read_bytes())
+    return registry.seed(
+        version=shipped.version, card=shipped.card.to_dict(), weights=path.read_bytes()
+    )
 
 
 def load_version(registry: ModelRegistry, version: str) -> Reader:

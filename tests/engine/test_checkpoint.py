@@ -5,9 +5,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.config import PROJECT_ROOT
 from app.engine import checkpoint
+from app.engine.card import ModelCard, migrate
 from app.engine.errors import ModelFileError
 from app.engine.network import MLP
+
+# Cards of schema 1: the shipped model's before schema 2 (commit 4f38d63, kept with the
+# tests) and the linear baseline's, still shipped as it was.
+OLD_CARDS = {
+    "default.json": (Path(__file__).parent / "cards" / "default.json").read_text(),
+    "baseline.json": (PROJECT_ROOT / "model" / "baseline.json").read_text(),
+}
 
 
 @pytest.fixture
@@ -25,10 +34,10 @@ def test_round_trip_keeps_weights_and_card(saved: tuple[MLP, Path]) -> None:
     for p, q in zip(net.parameters(), loaded.network.parameters(), strict=True):
         np.testing.assert_array_equal(p, q)
     card = loaded.card
-    assert card["metrics"]["mnist_test"]["accuracy"] == 0.5
-    assert card["parameters"] == net.n_parameters
-    assert card["version"] == loaded.version and card["weights_sha256"][:10] in loaded.version
-    assert card["created"][:4].isdigit()
+    assert card.metrics["mnist_test"]["accuracy"] == 0.5
+    assert card.parameters == net.n_parameters and card.architecture.sizes == (12, 5, 10)
+    assert card.version == loaded.version and card.weights_sha256[:10] in loaded.version
+    assert card.created[:4].isdigit() and card.schema == 2
     assert sorted(p.name for p in path.parent.iterdir()) == ["m.json", "m.npz"]  # no temp files
 
 
@@ -91,9 +100,10 @@ def test_pickled_object_arrays_are_refused(saved: tuple[MLP, Path]) -> None:
 
 def test_bytes_round_trip_and_refusals() -> None:
     net = MLP.initialise((12, 5, 10), "relu", np.random.default_rng(4))
-    data, card = checkpoint.to_bytes(net, {"parent": "p1"})
+    data, made = checkpoint.to_bytes(net, {"parent": "p1"})
+    card = made.to_dict()
     loaded = checkpoint.from_bytes(data, card, source="db:v1")
-    assert loaded.version == card["version"] and loaded.card["parent"] == "p1"
+    assert loaded.version == card["version"] and loaded.card.parent == "p1"
     for p, q in zip(net.parameters(), loaded.network.parameters(), strict=True):
         np.testing.assert_array_equal(p, q)
     other, _ = checkpoint.to_bytes(
@@ -109,7 +119,7 @@ def test_bytes_round_trip_and_refusals() -> None:
 
 def test_an_ensemble_round_trips_and_is_checked_as_one(tmp_path: Path) -> None:
     nets = tuple(MLP.initialise((12, 5, 10), "relu", np.random.default_rng(s)) for s in (1, 2, 3))
-    card = checkpoint.save(nets, tmp_path / "e.npz", {})
+    card = checkpoint.save(nets, tmp_path / "e.npz", {}).to_dict()
     assert card["architecture"]["networks"] == 3
     assert card["parameters"] == 3 * nets[0].n_parameters
     loaded = checkpoint.load(tmp_path / "e.npz")
@@ -130,12 +140,38 @@ def test_an_ensemble_round_trips_and_is_checked_as_one(tmp_path: Path) -> None:
 def test_a_format_1_file_still_loads(tmp_path: Path) -> None:
     """Models saved before ensembles: arrays W0, b0, ... and format digitpad-mlp/1."""
     net = MLP.initialise((12, 5, 10), "relu", np.random.default_rng(6))
-    data, card = checkpoint.to_bytes(net, {})
+    data, made = checkpoint.to_bytes(net, {})
+    card = made.to_dict()
     with np.load(io.BytesIO(data)) as npz:
         arrays = {k.removeprefix("n0."): npz[k] for k in npz.files}
     np.savez(tmp_path / "old.npz", **arrays)
-    del card["architecture"]["networks"]
+    del card["architecture"]["networks"], card["schema"]
     card["format"] = "digitpad-mlp/1"
     (tmp_path / "old.json").write_text(json.dumps(card))
     loaded = checkpoint.load(tmp_path / "old.npz")
     assert len(loaded.networks) == 1 and loaded.version == card["version"]
+
+
+def test_todays_shipped_cards_of_schema_1_still_load() -> None:
+    """The cards shipped before schema 2 (no schema field, one network) migrate on load."""
+    for name in ("default.json", "baseline.json"):
+        old = json.loads(OLD_CARDS[name])
+        assert "schema" not in old
+        card = ModelCard.from_dict(old, source=name)
+        assert card.schema == 2 and card.architecture.networks == 1
+        assert card.training is not None and card.training.data is not None
+        assert card.training.data.credits == () and card.version == old["version"]
+        again = card.to_dict()
+        assert again["metrics"] == old["metrics"] and again["insights"] == old["insights"]
+        assert ModelCard.from_dict(again, source=name) == card
+
+
+def test_a_card_lacking_a_field_is_refused() -> None:
+    net = MLP.initialise((12, 5, 10), "relu", np.random.default_rng(7))
+    card = checkpoint.to_bytes(net, {})[1].to_dict()
+    del card["weights_sha256"]
+    with pytest.raises(ModelFileError, match="card lacks a valid field 'weights_sha256'"):
+        ModelCard.from_dict(card, source="x")
+    assert migrate({"format": "digitpad-mlp/1", "architecture": {"sizes": [1, 2]}}) == {
+        "format": "digitpad-mlp/1", "architecture": {"networks": 1, "sizes": [1, 2]}, "schema": 2
+    }  # fmt: skip

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.engine.checkpoint import Checkpoint
+from app.engine import checkpoint
 from app.engine.errors import EmptyDrawing, InvalidInput
 from app.engine.network import MLP
 from app.engine.personal import Personal
@@ -17,7 +17,7 @@ def reader(count: int = 1) -> Reader:
     networks = tuple(
         MLP.initialise((784, 16, 8, 10), "relu", np.random.default_rng(s)) for s in range(count)
     )
-    return Reader(Checkpoint(networks, {"version": "test-1"}))
+    return Reader(checkpoint.unsaved(networks))
 
 
 def test_one_network_answers_with_its_own_probabilities() -> None:
@@ -27,7 +27,7 @@ def test_one_network_answers_with_its_own_probabilities() -> None:
     expected = r.network.predict_proba(image.reshape(1, 784))[0]
     np.testing.assert_allclose(reading.probabilities, expected, rtol=1e-6)
     assert reading.digit == int(expected.argmax()) and reading.pixels is image
-    assert reading.personal is None and r.version == "test-1"
+    assert reading.personal is None and r.version == r.card.version
 
 
 def test_several_networks_are_averaged() -> None:

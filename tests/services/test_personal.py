@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.engine.checkpoint import Checkpoint
+from app.engine import checkpoint
 from app.engine.network import MLP
 from app.engine.reader import Reader
 from app.services.personal import PersonalDrawings
@@ -17,9 +17,7 @@ def store(tmp_path: Path) -> SampleStore:
     return open_store(f"sqlite:///{tmp_path / 'samples.db'}")
 
 
-READER = Reader(
-    Checkpoint((MLP.initialise((784, 16, 10), "relu", np.random.default_rng(0)),), {"version": "v"})
-)
+READER = Reader(checkpoint.unsaved(MLP.initialise((784, 16, 10), "relu", np.random.default_rng(0))))
 
 
 def add(store: SampleStore, label: int, contributor: str | None, seed: int) -> int:

@@ -52,7 +52,9 @@ def test_curves_follow_the_parents(client: TestClient) -> None:
     history = [
         {"epoch": 1, "loss": 0.5, "train_accuracy": 0.9, "val_loss": None, "val_accuracy": None}
     ]
-    data, card = checkpoint.to_bytes(child, {"parent": shipped, "training": {"history": history}})
+    draft = {"parent": shipped, "training": {"command": "test", "history": history}}
+    data, made = checkpoint.to_bytes(child, draft)
+    card = made.to_dict()
     registry.add(version=card["version"], parent=shipped, card=card, weights=data)
     client.post(f"/api/models/{card['version']}/activate", headers=ADMIN)
     for _ in range(100):  # the app follows the active version within a second or so
@@ -128,7 +130,8 @@ def test_average_inputs_of_each_digit(client: TestClient) -> None:
 def test_a_version_without_kept_pictures_says_so(client: TestClient) -> None:
     registry = client.app.state.registry  # type: ignore[attr-defined]
     child = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(0))
-    data, card = checkpoint.to_bytes(child, {"parent": registry.active()})
+    data, made = checkpoint.to_bytes(child, {"parent": registry.active()})
+    card = made.to_dict()
     registry.add(version=card["version"], parent=registry.active(), card=card, weights=data)
     client.post(f"/api/models/{card['version']}/activate", headers=ADMIN)
     for _ in range(100):

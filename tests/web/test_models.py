@@ -22,7 +22,8 @@ def test_activating_a_version_switches_what_predict_answers_with(client: TestCli
     registry = app.state.registry  # type: ignore[attr-defined]
     shipped = registry.active()
     other = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(0))
-    data, card = checkpoint.to_bytes(other, {"parent": shipped})
+    data, made = checkpoint.to_bytes(other, {"parent": shipped})
+    card = made.to_dict()
     registry.add(version=card["version"], parent=shipped, card=card, weights=data)
 
     url = f"/api/models/{card['version']}/activate"
@@ -43,7 +44,8 @@ def test_jobs_need_the_token_and_exist(client: TestClient) -> None:
 def corrupt_version(registry: object, parent: str) -> str:
     """A version whose stored weights no longer match its card (flipped bytes)."""
     other = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(1))
-    data, card = checkpoint.to_bytes(other, {"parent": parent})
+    data, made = checkpoint.to_bytes(other, {"parent": parent})
+    card = made.to_dict()
     broken = data[:-40] + bytes(b ^ 0xFF for b in data[-40:])
     registry.add(version=card["version"], parent=parent, card=card, weights=broken)  # type: ignore[attr-defined]
     return str(card["version"])

@@ -39,4 +39,4 @@ def readyz(request: Request) -> JSONResponse:
 @router.get("/api/model", tags=["model"])
 def active_model(model: ModelDep) -> dict[str, Any]:
     """The model card of the model answering /predict."""
-    return model.card
+    return model.card.to_dict()

@@ -14,6 +14,7 @@ import numpy as np
 from fastapi import APIRouter, Query, Request, Response
 
 from app.engine import checkpoint
+from app.engine.card import ModelCard
 from app.engine.errors import ModelFileError, NotFound
 from app.engine.figures import diverging, encode_png, weight_grid
 from app.engine.insights import average_inputs, mistakes_in
@@ -29,19 +30,21 @@ CURVE_FIELDS = ("epoch", "loss", "train_accuracy", "val_loss", "val_accuracy")
 Which = Literal["active", "baseline"]
 
 
-def lineage(registry: ModelRegistry, card: dict[str, Any], version: str) -> list[dict[str, Any]]:
-    """The learning curves of ``version`` and of each parent in turn, newest first."""
+def lineage(registry: ModelRegistry, card: ModelCard) -> list[dict[str, Any]]:
+    """The learning curves of the card's version and of each parent in turn, newest first."""
     chain = []
     while True:
-        history = card.get("training", {}).get("history", [])
+        history = card.training.history if card.training else ()
         chain.append(
-            {"version": version, "epochs": [{k: h.get(k) for k in CURVE_FIELDS} for h in history]}
+            {
+                "version": card.version,
+                "epochs": [{k: h.get(k) for k in CURVE_FIELDS} for h in history],
+            }
         )
-        parent = card.get("parent")
-        stored = registry.get(parent) if parent else None
+        stored = registry.get(card.parent) if card.parent else None
         if stored is None:
             return chain
-        version, card = stored.version, stored.card
+        card = ModelCard.from_dict(stored.card, source=f"version {stored.version}")
 
 
 def data_url(picture: np.ndarray) -> str:
@@ -67,9 +70,9 @@ def contributed_metrics(model: Reader, store: SampleStore) -> dict[str, Any] | N
     return evaluate(model, images, labels).to_dict()
 
 
-def mnist_pictures(card: dict[str, Any]) -> dict[str, Any] | None:
+def mnist_pictures(card: ModelCard) -> dict[str, Any] | None:
     """The MNIST test pictures kept in a card (None for a card without them)."""
-    found = card.get("insights", {}).get("mnist_test")
+    found = card.insights.get("mnist_test")
     return found if isinstance(found, dict) else None
 
 
@@ -95,7 +98,7 @@ def insights(
     if base is not None:
         baseline = {
             "version": base.version,
-            "metrics": base.card.get("metrics", {}),
+            "metrics": base.card.metrics,
             "contributed": contributed_metrics(base, store),
             "mnist_mistakes": mnist_pictures(base.card) is not None,
         }
@@ -104,14 +107,16 @@ def insights(
             "version": model.version,
             "sizes": list(model.network.sizes),
             "activation": model.network.activation,
-            "parameters": model.network.n_parameters,
+            "parameters": card.parameters,
+            "networks": len(model.networks),
         },
-        "mnist_test": card.get("metrics", {}).get("mnist_test"),
-        "contrib_test": card.get("metrics", {}).get("contrib_test"),
+        "mnist_test": card.metrics.get("mnist_test"),
+        "unipen_test": card.metrics.get("unipen_test"),
+        "contrib_test": card.metrics.get("contrib_test"),
         "contributed": contributed_metrics(model, store),
         "mnist_mistakes": kept is not None,
         "average_inputs": averages,
-        "curves": lineage(registry, card, model.version),
+        "curves": lineage(registry, card),
         "baseline": baseline,
     }
 

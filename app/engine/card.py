@@ -1,0 +1,153 @@
+"""The model card: what a model is, how it was made and how well it reads, typed.
+
+The card travels as JSON (beside the weights in ``NAME.json``, in the database, at
+``GET /api/model``); here it is a `ModelCard`, read from JSON by `ModelCard.from_dict`
+and written by `ModelCard.to_dict`, nowhere else. Cards of an older schema are brought
+up to date by `migrate` as they are read, so cards already in databases and in
+``model/*.json`` still load.
+
+Schema history:
+1. (no ``schema`` field) one network: ``architecture`` has sizes and activation.
+2. ``schema: 2``; ``architecture.networks`` (how many networks are read together);
+   ``training.data.credits`` (data whose licence asks to be credited); ``training.networks``
+   (each network's seed and best epoch); ``metrics.unipen_test``.
+"""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app.engine.errors import ModelFileError
+
+SCHEMA = 2
+FORMAT = "digitpad-mlp/2"
+FORMAT_ONE_NETWORK = "digitpad-mlp/1"  # still read: one network, arrays without a prefix
+Metrics = dict[str, Any]  # an `metrics.Evaluation` as JSON: n, accuracy, loss, per class, matrix
+
+
+@dataclass(frozen=True)
+class Architecture:
+    sizes: tuple[int, ...]  # layer sizes, input first
+    activation: str  # hidden units: "relu" or "sigmoid"
+    networks: int = 1  # networks of these sizes, read together (their probabilities averaged)
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    source: str  # e.g. "MNIST + 12000 scripted drawings + UNIPEN training writers ..."
+    train: int | None = None  # images trained on
+    validation: int | None = None  # images held out for early stopping
+    test: int | None = None  # MNIST test images measured
+    credits: tuple[str, ...] = ()  # data whose licence asks to be credited
+
+
+@dataclass(frozen=True)
+class Training:
+    command: str  # the command that trains it again
+    config: dict[str, Any]  # `train.TrainConfig.to_dict()`
+    seconds: float
+    history: tuple[dict[str, Any], ...] = ()  # `train.EpochStats` of the first network
+    best_epoch: int | None = None
+    seed: int | None = None
+    data: TrainingData | None = None  # None for a fine-tuned version (see ModelCard.finetune)
+    networks: tuple[dict[str, Any], ...] = ()  # each network's seed, best epoch, seconds
+    machine: str | None = None
+    software: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """Everything the server, the pages and the registry know about a model version."""
+
+    version: str  # "20261207-<first 10 hex digits of the weights' SHA-256>"
+    created: str  # ISO 8601, UTC
+    architecture: Architecture
+    parameters: int  # all networks together
+    weights_sha256: str  # checked against the weights on every load
+    training: Training | None = None
+    metrics: dict[str, Metrics] = field(default_factory=dict)  # "mnist_test", "unipen_test",
+    # "contrib_test" (held-out contributions, for a fine-tuned version)
+    insights: dict[str, Any] = field(default_factory=dict)  # `insights.insights_on` per set
+    parent: str | None = None  # the version it was fine-tuned from
+    finetune: dict[str, Any] | None = None  # the fine-tuning run's summary and options
+    format: str = FORMAT
+    schema: int = SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        """The card as JSON-ready data (tuples become lists; None fields are left out)."""
+        data: dict[str, Any] = _json(asdict(self))
+        return {k: v for k, v in data.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: object, *, source: str) -> "ModelCard":
+        """A card from JSON data of any schema; ModelFileError naming ``source`` if it is
+        not a digitpad card or a field is missing or of the wrong kind."""
+        if not isinstance(data, dict) or data.get("format") not in (FORMAT, FORMAT_ONE_NETWORK):
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise ModelFileError(f"{source}: expected a card of format {FORMAT!r}, got {found!r}")
+        card = migrate(data)
+        try:
+            arch, training = card["architecture"], card.get("training")
+            return cls(
+                version=str(card["version"]),
+                created=str(card["created"]),
+                architecture=Architecture(
+                    sizes=tuple(int(s) for s in arch["sizes"]),
+                    activation=str(arch["activation"]),
+                    networks=int(arch["networks"]),
+                ),
+                parameters=int(card["parameters"]),
+                weights_sha256=str(card["weights_sha256"]),
+                training=None if training is None else _training(training),
+                metrics=dict(card.get("metrics") or {}),
+                insights=dict(card.get("insights") or {}),
+                parent=card.get("parent"),
+                finetune=card.get("finetune"),
+                format=str(card["format"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ModelFileError(f"{source}: card lacks a valid field {e}") from None
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A card's JSON of any schema as schema ``SCHEMA`` (a new dict; ``data`` is kept)."""
+    card = {**data}
+    if card.get("schema", 1) == 1:
+        card["architecture"] = {"networks": 1, **card.get("architecture", {})}
+        training = card.get("training")
+        if isinstance(training, dict) and isinstance(training.get("data"), dict):
+            card["training"] = {**training, "data": {"credits": [], **training["data"]}}
+        card["schema"] = 2
+    return card
+
+
+def _json(value: Any) -> Any:
+    """``value`` with every tuple, at any depth, turned into a list."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
+def _training(data: dict[str, Any]) -> Training:
+    about = data.get("data")
+    return Training(
+        command=str(data["command"]),
+        config=dict(data.get("config") or {}),
+        seconds=float(data.get("seconds", 0.0)),
+        history=tuple(data.get("history") or ()),
+        best_epoch=data.get("best_epoch"),
+        seed=data.get("seed"),
+        data=None
+        if about is None
+        else TrainingData(
+            source=str(about["source"]),
+            train=about.get("train"),
+            validation=about.get("validation"),
+            test=about.get("test"),
+            credits=tuple(str(c) for c in about.get("credits", ())),
+        ),
+        networks=tuple(data.get("networks") or ()),
+        machine=data.get("machine"),
+        software=data.get("software"),
+    )
