@@ -26,6 +26,8 @@ from bench.load import (
 )
 from tests.needs import missing
 
+pytestmark = pytest.mark.server  # starts a real server or database
+
 ROUTES = routes(np.random.default_rng(0))
 HEALTH, PREDICT, BATCH_ROUTE, SAMPLES = (r.name for r in ROUTES)
 WRK_OUTPUT = """\

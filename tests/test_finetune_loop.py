@@ -22,6 +22,8 @@ from app.store import ModelRegistry, NewSample, open_store
 from tests.server import running_server
 from tests.shapes import DIGITS, strokes
 
+pytestmark = pytest.mark.server  # starts a real server or database
+
 TOKEN = "loop-admin-token"
 # A style the shipped model has never seen: crossed strokes, which these contributors
 # write for 4. It reads most of them as 8, so fine-tuning on them has something to learn.

@@ -12,6 +12,8 @@ import pytest
 from tests.postgres_cluster import Cluster
 from tests.server import running_server
 
+pytestmark = pytest.mark.server  # starts a real server or database
+
 SEVEN = {"strokes": [[[60, 50], [220, 52], [120, 240]]], "canvas": {"width": 280, "height": 280}}
 
 

@@ -35,6 +35,8 @@ from tests.server import Server, server_process
 from tests.shapes import DIGITS, strokes
 from tests.store.conftest import fresh_schema, postgres_admin  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.server  # starts a real server or database
+
 TOKEN = "scale-out-admin-token"
 POLL_SECONDS = 0.5  # DIGITPAD_MODEL_POLL_SECONDS of both servers
 SWITCH_SECONDS = 10.0  # the bound on how long both take to serve a newly activated version

@@ -11,6 +11,8 @@ import pytest
 
 from tests.server import server_process
 
+pytestmark = pytest.mark.server  # starts a real server or database
+
 CLIENTS = 12
 # A batch big enough to take a while: 128 sevens of 60 points each.
 SEVEN = [

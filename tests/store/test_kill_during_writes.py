@@ -11,10 +11,13 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 from sqlalchemy import text
 
 from app.store import open_store
 from tests.server import server_process
+
+pytestmark = pytest.mark.server  # starts a real server or database
 
 CLIENTS = 8
 KILL_AFTER = 120  # acknowledged samples before the kill

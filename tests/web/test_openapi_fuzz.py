@@ -29,6 +29,8 @@ from app.web.app import create_app
 from tests.server import running_server
 from tests.web.conftest import ADMIN, ADMIN_TOKEN, make_settings
 
+pytestmark = pytest.mark.server  # starts a real server or database
+
 SKIPPED = [positive_data_acceptance, unsupported_method, allow_header_conformance]
 schema = schemathesis.openapi.from_dict(
     create_app(make_settings(Path("unused"))).openapi()

@@ -16,7 +16,10 @@ from app.cli import main
 from app.web.workers import CAN_SHARE_PORT
 from tests.server import free_port, server_process
 
-pytestmark = pytest.mark.skipif(not CAN_SHARE_PORT, reason="SO_REUSEPORT balancing is Linux's")
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(not CAN_SHARE_PORT, reason="SO_REUSEPORT balancing is Linux's"),
+]
 CONNECTIONS = 16
 
 
