@@ -180,3 +180,64 @@ class JobOut(BaseModel):
     error: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class ModelSummary(BaseModel):
+    version: str
+    sizes: list[int] = Field(description="Layer sizes of each network, input first.")
+    activation: str
+    parameters: int = Field(description="All networks together.")
+    networks: int = Field(description="Networks read together (probabilities averaged).")
+
+
+class Curve(BaseModel):
+    version: str
+    epochs: list[dict[str, float | None]] = Field(
+        description="Per epoch: epoch, loss, train_accuracy, val_loss, val_accuracy."
+    )
+
+
+class AverageInputs(BaseModel):
+    count: list[int] = Field(description="MNIST test images the model reads as each digit.")
+    images: list[str] = Field(description="Their average picture per digit (data: URLs).")
+    difference: list[str] = Field(description="Each average minus the mean of all (data: URLs).")
+
+
+class BaselineSummary(BaseModel):
+    version: str
+    metrics: dict[str, Any]
+    contributed: dict[str, Any] | None
+    mnist_mistakes: bool
+
+
+class Insights(BaseModel):
+    """Evaluations are objects of n, accuracy, loss, per_class_accuracy, confusion_matrix."""
+
+    model: ModelSummary
+    mnist_test: dict[str, Any] | None = Field(description="On MNIST's 10,000 test images.")
+    unipen_test: dict[str, Any] | None = Field(
+        description="On UNIPEN's test writers (real pen-drawn digits), when measured."
+    )
+    contrib_test: dict[str, Any] | None = Field(
+        description="On contributions held out by contributor, for a fine-tuned version."
+    )
+    contributed: dict[str, Any] | None = Field(description="On every stored contribution now.")
+    mnist_mistakes: bool = Field(description="Whether the card keeps MNIST test pictures.")
+    average_inputs: AverageInputs | None
+    curves: list[Curve] = Field(description="The active version's, then each parent's.")
+    baseline: BaselineSummary | None
+
+
+class CellItem(BaseModel):
+    id: int | None = Field(default=None, description="A contributed sample's id.")
+    mnist_index: int | None = Field(default=None, description="An MNIST test image's index.")
+    image_url: str
+    probabilities: list[float]
+
+
+class Cell(BaseModel):
+    model: str
+    source: str
+    true: int
+    predicted: int
+    items: list[CellItem]
