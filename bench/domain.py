@@ -73,9 +73,10 @@ class RealWriters:
     suspect: np.ndarray  # (n,) bool: the label is in the label-issues list
 
 
-def real_writers(folder: Path, issues: Path = LABEL_ISSUES) -> RealWriters:
-    """The test writers of the fixed split; ``issues`` lists suspect labels (if it exists)."""
-    digits = split_digits(load_unipen(folder))["test"]
+def real_writers(folder: Path, part: str = "test", issues: Path = LABEL_ISSUES) -> RealWriters:
+    """The ``part`` writers of the fixed split ("test" or "validation"); ``issues`` lists
+    suspect labels (if it exists)."""
+    digits = split_digits(load_unipen(folder))[part]
     images, _ = replay(digits, np.random.default_rng(0))
     suspect_ids = read_label_issues(issues) if issues.exists() else []
     return RealWriters(digits, images, np.isin(digits.ids, suspect_ids))
@@ -190,14 +191,20 @@ def report(
     sets: dict[str, ProxySet],
     args: Any,
     real: RealWriters | None = None,
+    validation: RealWriters | None = None,
 ) -> None:
     model = Reader(checkpoint.load(path))
-    print(f"\n## {path} (version {model.version}, {'-'.join(map(str, model.network.sizes))})")
+    sizes = "-".join(map(str, model.network.sizes))
+    print(f"\n## {path} (version {model.version}, {len(model.networks)} x {sizes})")
     rendered = {name: render(proxy) for name, proxy in sets.items()}
     results: dict[str, Evaluation] = {}
     details = ""
+    if validation is not None:
+        labels = validation.digits.labels
+        results["UNIPEN validation writers"] = evaluate(model, validation.images, labels)
     if real is not None:
-        results, details = real_text(model, real)
+        on_real, details = real_text(model, real)
+        results.update(on_real)
     results["MNIST test"] = evaluate(model, *mnist["mnist"])
     for name, proxy in sets.items():
         results[f"{name} proxy"] = evaluate(model, rendered[name], proxy.labels)
@@ -244,6 +251,7 @@ def main() -> None:
     )
     folder = get_settings().unipen_dir
     real = real_writers(folder) if folder else None
+    validation = real_writers(folder, "validation") if folder else None
     if real is None:
         print("DIGITPAD_UNIPEN_DIR is unset: no real handwriting in this run")
     else:
@@ -252,7 +260,7 @@ def main() -> None:
             f"{len(real.digits):,} digits, {int(real.suspect.sum())} with suspect labels"
         )
     for path in args.model or [get_settings().model_dir / SHIPPED_MODEL]:
-        report(path, mnist, sets, args, real)
+        report(path, mnist, sets, args, real, validation)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def trained(
         seed=config.seed,
     )
     result = train(config, data.images, data.labels)
-    checkpoint.save(result.network, out, {"training": {"data": {"source": data.source}}})
+    training = {"command": "bench/finetune_real.py", "data": {"source": data.source}}
+    checkpoint.save(result.network, out, {"training": training})
     return out
 
 
