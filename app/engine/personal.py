@@ -3,18 +3,19 @@
 No retraining: a person's saved drawings are kept as points in the network's feature
 space (`Reader.features`: the last hidden layer, unit length), and a new drawing is
 compared with them. For each digit j the person has drawn, s_j is the cosine similarity
-of the new drawing to their closest drawing of j; a digit they have not drawn gets
-NEUTRAL, a similarity between those of their other digits and those of the same digit,
-so that three saved 9s alone already pull the next 9 towards 9 and push nothing else
-much. These similarities give a second opinion,
-q_j ∝ exp(κ s_j), which multiplies the network's probabilities (a product of experts):
+of the new drawing to their closest drawing of j, and NEUTRAL is a similarity between
+those of a person's drawings of other digits and of the same digit. Above it, a drawing
+looks like their j; below, unlike. That gives a second opinion, which multiplies the
+network's probabilities (a product of experts):
 
-    p'_j ∝ p_j · exp(κ s_j)
+    p'_j ∝ p_j · exp(κ w_j (s_j - NEUTRAL)),   w_j = min(1, n_j / FULL)
 
-A drawing much like one of their own 9s moves towards 9 however the network read it;
-one like none of their drawings, or like several digits alike, barely moves. Only the
-contributor's own drawings count, so nobody's labels change anybody else's answers.
-κ was chosen on UNIPEN's validation writers (bench/personal.py --tune).
+where n_j is how many drawings of j they saved (one drawing is a weaker witness than
+three) and a digit they have not drawn has no opinion (exponent 0). A drawing much like
+one of their own 9s moves towards 9 however the network read it; one like none of their
+drawings barely moves. Only the contributor's own drawings count, so nobody's labels
+change anybody else's answers. κ and FULL were chosen on UNIPEN's validation writers
+(bench/personal.py --tune).
 """
 
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ SHARPNESS = 50.0
 # the same person has a similarity of 0.83 to 0.98 (10th to 90th percentile), its closest
 # drawing of another digit 0.39 to 0.71: a digit not drawn yet sits between the two.
 NEUTRAL = 0.75
+FULL = 3  # drawings of a digit from which it counts fully
 
 Features = npt.NDArray[np.float32]  # (n, d) float32, rows of unit length
 
@@ -75,12 +77,14 @@ class PersonalWeight:
 def opinion(
     features: Features, personal: Personal, *, sharpness: float = SHARPNESS
 ) -> npt.NDArray[np.float64]:
-    """(m, 10) log q, each row's maximum 0: the second opinion for ``features`` (m, d)."""
+    """(m, 10) log q: the second opinion for ``features`` (m, d), 0 for digits not drawn."""
     similarity = features @ personal.features.T  # (m, n) cosine similarities
-    log_q = np.full((len(features), 10), sharpness * NEUTRAL)
-    log_q[:, personal.digits] = sharpness * np.maximum.reduceat(similarity, personal.starts, axis=1)
-    out: npt.NDArray[np.float64] = log_q - log_q.max(axis=1, keepdims=True)
-    return out
+    closest = np.maximum.reduceat(similarity, personal.starts, axis=1)  # (m, g)
+    counts = np.diff([*personal.starts, len(personal)])
+    weight = sharpness * np.minimum(1.0, counts / FULL)
+    log_q = np.zeros((len(features), 10))
+    log_q[:, personal.digits] = weight * (closest - NEUTRAL)
+    return log_q
 
 
 def blend(

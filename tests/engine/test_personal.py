@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.engine.errors import InvalidInput
-from app.engine.personal import NEUTRAL, Personal, blend, opinion
+from app.engine.personal import FULL, NEUTRAL, Personal, blend, opinion
 
 
 def unit(rows: list[list[float]]) -> np.ndarray:
@@ -28,9 +28,12 @@ def test_the_opinion_follows_the_closest_drawing_of_each_digit() -> None:
     log_q = opinion(query, p, sharpness=10)[0]
     s4 = float((query @ samples[:2].T).max())
     s9 = float((query @ samples[2:].T).max())
-    expected = np.full(10, 10 * NEUTRAL)  # digits not drawn: between other and same digits
-    expected[4], expected[9] = 10 * s4, 10 * s9
-    np.testing.assert_allclose(log_q, expected - expected.max(), rtol=1e-5)
+    expected = np.zeros(10)  # digits not drawn: no opinion
+    # Two drawings of 4 and one of 9 weigh 2/FULL and 1/FULL of a full witness.
+    expected[4] = 10 * min(1, 2 / FULL) * (s4 - NEUTRAL)
+    expected[9] = 10 * min(1, 1 / FULL) * (s9 - NEUTRAL)
+    np.testing.assert_allclose(log_q, expected, rtol=1e-5)
+    assert log_q[4] > 0 > log_q[9]  # like their 4s, unlike their 9
 
 
 def test_blend_is_the_product_of_the_two_opinions() -> None:
