@@ -70,7 +70,7 @@ def test_loop_text_shows_the_gain_in_points() -> None:
 
 def test_the_loop_fine_tunes_on_some_writers_and_reads_the_others(mnist_dir: Path) -> None:
     proxy = scripted(6, 2, rng=np.random.default_rng(2))
-    loop = finetune_loop(SHIPPED, proxy, render(proxy), mnist_dir, 0)
+    loop = finetune_loop(SHIPPED, proxy, render(proxy), mnist_dir, 0, real_per_epoch=500)
     assert loop["writers"] == (3, 3) and loop["contributed"] == 60
     assert 0 <= loop["before"] <= 1 and 0 <= loop["after"] <= 1
     assert loop["mnist_after"] >= 0.98  # a short fine-tune keeps MNIST

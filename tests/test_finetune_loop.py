@@ -125,7 +125,9 @@ def test_contribute_finetune_serve_and_roll_back(server: str, env: dict[str, str
     for thread in threads:
         thread.start()
     try:
-        output = digitpad(env, "finetune", "--epochs", "2", "--mnist-per-epoch", "5000")
+        output = digitpad(
+            env, "finetune", "--epochs", "2", "--mnist-per-epoch", "5000", "--real-per-epoch", "500"
+        )
         assert "activated" in output, output
         new = output.split("new version ")[1].split(";")[0]
         assert new != shipped and f"active {new}" in output
@@ -188,7 +190,9 @@ def test_a_worse_model_is_not_activated(tmp_path: Path, mnist_dir: Path) -> None
                     contributor=f"p{person}",
                 )
             )
-    options = FinetuneOptions(epochs=1, mnist_per_epoch=3000, mnist_dir=mnist_dir, mix=0.5)
+    options = FinetuneOptions(
+        epochs=1, mnist_per_epoch=3000, real_per_epoch=500, mnist_dir=mnist_dir, mix=0.5
+    )
     summary = run_finetune(settings, store, registry, options, command="test")
     assert summary["decision"] == "kept previous", summary
     assert registry.active() == shipped and summary["active"] == shipped

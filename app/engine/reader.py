@@ -45,7 +45,7 @@ class Limits:
     max_image_pixels: int = 4096 * 4096
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)  # not frozen: made once per answer, and frozen costs µs
 class Reading:
     """What the reader saw and answered for one input."""
 
@@ -124,7 +124,11 @@ class Reader:
     def read(self, images: Sequence[Image28], *, personal: Personal | None = None) -> list[Reading]:
         """Each image read in one batch; with ``personal``, blended with that contributor's
         own labelled drawings (`personal.blend`)."""
-        X = np.stack(images).reshape(len(images), -1)
+        X = (
+            images[0].reshape(1, -1)
+            if len(images) == 1
+            else np.stack(images).reshape(len(images), -1)
+        )
         p = self.probabilities(X)
         weights: list[PersonalWeight | None] = [None] * len(images)
         if personal is not None and len(personal):
@@ -140,13 +144,13 @@ def check_stroke_limits(strokes: ListLike, limits: Limits) -> None:
     """InvalidInput when a drawing has more strokes or points than ``limits`` allow."""
     if len(strokes) > limits.max_strokes:
         raise InvalidInput(f"expected at most {limits.max_strokes} strokes, got {len(strokes)}")
-    total = 0
-    for i, stroke in enumerate(strokes):
-        n = len(stroke) if isinstance(stroke, list | tuple) else 0
-        if n > limits.max_points_per_stroke:
-            raise InvalidInput(
-                f"stroke {i}: expected at most {limits.max_points_per_stroke} points, got {n}"
-            )
-        total += n
+    # Anything without a length is left to the preprocessing, which names what is wrong.
+    counts = [len(s) if isinstance(s, list | tuple) else 0 for s in strokes]
+    if counts and max(counts) > limits.max_points_per_stroke:
+        i = next(i for i, n in enumerate(counts) if n > limits.max_points_per_stroke)
+        raise InvalidInput(
+            f"stroke {i}: expected at most {limits.max_points_per_stroke} points, got {counts[i]}"
+        )
+    total = sum(counts)
     if total > limits.max_points:
         raise InvalidInput(f"expected at most {limits.max_points} points in all, got {total}")

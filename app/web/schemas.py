@@ -6,6 +6,8 @@ from typing import Annotated, Any, Self
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.services.finetune_run import FinetuneOptions
+
 Digit = Annotated[int, Field(ge=0, le=9, strict=True, description="A digit, 0 to 9.")]
 Probabilities = Annotated[
     list[Annotated[float, Field(ge=0, le=1)]],
@@ -166,7 +168,7 @@ class ModelList(BaseModel):
 
 
 class FinetuneRequest(Strict):
-    epochs: int = Field(default=3, ge=1, le=50)
+    epochs: int = Field(default=FinetuneOptions.epochs, ge=1, le=50)
     force: bool = Field(default=False, description="Activate even if not better.")
 
 
