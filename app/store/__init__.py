@@ -8,7 +8,8 @@ the job store share the sample store's engine: ``ModelRegistry(store.engine)``.
 
 from app.store.db import StoreUnavailableError
 from app.store.jobs import Job, JobRunning, JobStore
-from app.store.samples import NewSample, Page, Sample, SampleStore, Stats, open_store
+from app.store.records import NewSample, Sample
+from app.store.samples import Page, SampleStore, Stats, open_store
 from app.store.versions import ModelRegistry, ModelVersion
 
 __all__ = [

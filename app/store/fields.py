@@ -4,7 +4,7 @@ reason, whoever the caller (the web layer validates first, scripts may not)."""
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -15,14 +15,12 @@ from app.store.models import (
     SOURCE_LENGTH,
     check_plain_json,
 )
-
-if TYPE_CHECKING:
-    from app.store.samples import NewSample
+from app.store.records import NewSample
 
 DIGITS = range(10)
 
 
-def new_values(sample: "NewSample", idempotency_key: str | None) -> dict[str, Any]:
+def new_values(sample: NewSample, idempotency_key: str | None) -> dict[str, Any]:
     """Check every field of ``sample``: the values of the row to insert, by column."""
     pixels = sample.pixels
     if not isinstance(pixels, np.ndarray) or pixels.shape != (28, 28) or pixels.dtype != np.uint8:

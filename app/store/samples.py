@@ -9,9 +9,9 @@ reason, see fields.py), even though the web layer validates first.
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.store.db import check_connection, create_store_engine, migrate
 from app.store.fields import DIGITS, digit, new_values
 from app.store.models import SampleRow
+from app.store.records import NewSample, Sample
 
 T = TypeVar("T")
 # Built once: composing a statement costs more than running this one (~0.1 ms).
@@ -30,39 +31,6 @@ _SIGNATURE = select(
     func.coalesce(func.sum(SampleRow.id), 0),
     func.coalesce(func.sum(SampleRow.id * SampleRow.label), 0),
 ).where(SampleRow.contributor == bindparam("contributor"))
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class NewSample:
-    """A labelled drawing to store (compared by identity: it holds an array)."""
-
-    label: int
-    """What the person says they drew, 0..9."""
-    pixels: npt.NDArray[np.uint8] = field(repr=False)
-    """(28, 28) uint8, 255 = ink: the image the model saw."""
-    strokes: list[Any] | None = field(default=None, repr=False)
-    """The raw strokes exactly as sent (JSON), or None for a pixels-only sample."""
-    canvas_width: float | None = None
-    canvas_height: float | None = None
-    predicted: int | None = None
-    """The live prediction shown when the sample was sent, 0..9."""
-    probabilities: list[float] | None = None
-    """The ten probabilities shown with that prediction."""
-    model_version: str | None = None
-    """Version id of the model that made the prediction (at most 64 characters)."""
-    source: str | None = None
-    """Where the sample came from, e.g. "draw", "collect", "api" (at most 32 characters)."""
-    contributor: str | None = None
-    """Anonymous random id of the browser (at most 64 characters); never shown publicly."""
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class Sample(NewSample):
-    """A stored sample; its ``pixels`` array is read-only."""
-
-    id: int
-    created_at: datetime
-    """When it was stored, timezone-aware UTC."""
 
 
 @dataclass(frozen=True)
