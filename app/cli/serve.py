@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from app.cli.group import main
 from app.config import get_settings
-from app.web import workers as workers_module
-from app.web.serving import NoDelayH11Protocol
+from app.web.runtime import workers as workers_module
+from app.web.runtime.serving import NoDelayH11Protocol
 
 APP_FACTORY = "app.web.app:create_app"
 GRACEFUL_SECONDS = 30  # on SIGTERM, how long requests in flight may take to finish
@@ -44,10 +44,10 @@ def serve_command(host: str, port: int, workers: int, forwarded_allow_ips: str) 
         workers=workers,
         forwarded_allow_ips=forwarded_allow_ips,
         access_log=False,  # the app logs every request itself, as JSON
-        http=NoDelayH11Protocol,  # see app/web/serving.py
+        http=NoDelayH11Protocol,  # see app/web/runtime/serving.py
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    if workers > 1 and workers_module.CAN_SHARE_PORT:  # see app/web/workers.py
+    if workers > 1 and workers_module.CAN_SHARE_PORT:  # see app/web/runtime/workers.py
         config = uvicorn.Config(APP_FACTORY, **options)
         try:
             sys.exit(workers_module.serve(config, workers))

@@ -16,18 +16,18 @@ from app.engine.reader import Reader
 from app.services.model_versions import SHIPPED_MODEL
 from app.services.personal import PersonalDrawings
 from app.web import errors
-from app.web.cors import PredictionCORSMiddleware
-from app.web.limits import BodyLimitMiddleware
-from app.web.observability import (
+from app.web.middleware.cors import PredictionCORSMiddleware
+from app.web.middleware.limits import BodyLimitMiddleware
+from app.web.middleware.observability import (
     Metrics,
     ObservabilityMiddleware,
     configure_logging,
     metrics_endpoint,
 )
-from app.web.ratelimit import RateLimiter, RateLimitMiddleware
+from app.web.middleware.ratelimit import RateLimiter, RateLimitMiddleware
 from app.web.routes import health, insights, models, pages, predict, samples
-from app.web.serving import one_blas_thread, startup_frozen
-from app.web.startup import connect, stay_connected
+from app.web.runtime.serving import one_blas_thread, startup_frozen
+from app.web.runtime.startup import connect, stay_connected
 
 DESCRIPTION = """Draw a digit, watch a NumPy multilayer perceptron read it.
 

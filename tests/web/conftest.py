@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.web.app import create_app
-from app.web.observability import configure_logging
+from app.web.middleware.observability import configure_logging
 
 ADMIN_TOKEN = "test-admin-token"
 

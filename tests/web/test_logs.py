@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.web.app import create_app
-from app.web.observability import JsonFormatter
+from app.web.middleware.observability import JsonFormatter
 from tests.web.conftest import ADMIN, ADMIN_TOKEN, make_settings, one, strokes_body
 
 FIELDS = {"method", "path", "route", "status", "ms", "model", "client", "request_id"}

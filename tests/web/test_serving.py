@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from threadpoolctl import threadpool_info
 
 from app.web.app import create_app
-from app.web.serving import one_blas_thread, set_nodelay, startup_frozen
+from app.web.runtime.serving import one_blas_thread, set_nodelay, startup_frozen
 from tests.web.conftest import make_settings
 
 

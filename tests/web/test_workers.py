@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.web.workers import CAN_SHARE_PORT
+from app.web.runtime.workers import CAN_SHARE_PORT
 from tests.server import free_port, server_process
 
 pytestmark = [

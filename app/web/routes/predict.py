@@ -16,7 +16,7 @@ from app.engine.reader import Image28
 from app.web.deps import ModelDep, SettingsDep
 from app.web.errors import responses
 from app.web.inputs import drawing_to_pixels, personal_drawings, predict, upload_to_pixels
-from app.web.observability import observe
+from app.web.middleware.observability import observe
 from app.web.schemas import (
     BatchPrediction,
     BatchRequest,

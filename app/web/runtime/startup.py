@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from app.config import Settings
 from app.services.model_versions import load_version, seed
 from app.store import JobStore, ModelRegistry, StoreUnavailableError, open_store
-from app.web.follow import follow_active_version
+from app.web.runtime.follow import follow_active_version
 
 log = logging.getLogger("digitpad.startup")
 RETRY_SECONDS = 2.0
