@@ -101,7 +101,7 @@ def assert_each_answer_is_its_versions(
         assert answer["status"] == 200, answer
         version = answer["model"]
         if version not in expected:
-            expected[version] = load_version(registry, version).network.predict_proba(pixels)[0]
+            expected[version] = load_version(registry, version).probabilities(pixels)[0]
         np.testing.assert_allclose(answer["probabilities"], expected[version], atol=2e-6)
     store.close()
     return set(expected)

@@ -1,7 +1,5 @@
 """``digitpad train``: a network trained on MNIST (and real pen-drawn digits), with its card."""
 
-import os
-import platform
 import shlex
 import sys
 import time
@@ -13,11 +11,11 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-from app import __version__
 from app.cli.group import fail, main, mnist_dir_option, parse_arch
 from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.activations import ACTIVATIONS
+from app.engine.card import TrainingData, draft
 from app.engine.errors import DigitpadError
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
@@ -160,36 +158,20 @@ def train_command(
         real = split_digits(unipen)["test"]
         real_X, real_y = replay(real, np.random.default_rng(0))
         metrics["unipen_test"] = evaluate_network(reader, real_X, real_y).to_dict()
-    card = {
-        "training": {
-            "command": shlex.join(["digitpad", "train", *sys.argv[2:]]),
-            "config": config.to_dict(),
-            "seed": config.seed,
-            "data": {
-                "source": recipe.source,
-                "credits": list(recipe.credits),
-                "train": len(X) - config.validation_size,
-                "validation": config.validation_size,
-                "test": test.n,
-            },
-            "seconds": round(sum(r.seconds for r in results), 2),
-            "best_epoch": result.best_epoch,
-            "history": [vars(s) for s in result.history],  # the first network's
-            "networks": [
-                {
-                    "seed": config.seed + k,
-                    "best_epoch": r.best_epoch,
-                    "seconds": round(r.seconds, 2),
-                }
-                for k, r in enumerate(results)
-            ],
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-            "software": f"digitpad {__version__}, numpy {np.__version__}, "
-            f"python {platform.python_version()}",
-        },
-        "metrics": metrics,
-        "insights": {"mnist_test": insights_on(reader, test_X, data.test.labels)},
-    }
+    card = draft(
+        command=shlex.join(["digitpad", "train", *sys.argv[2:]]),
+        config=config,
+        results=results,
+        metrics=metrics,
+        insights={"mnist_test": insights_on(reader, test_X, data.test.labels)},
+        data=TrainingData(
+            source=recipe.source,
+            credits=recipe.credits,
+            train=len(X) - config.validation_size,
+            validation=config.validation_size,
+            test=test.n,
+        ),
+    )
     out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
     written = checkpoint.save(reader.networks, out, card)
     on_real = metrics.get("unipen_test")

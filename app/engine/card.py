@@ -13,10 +13,17 @@ Schema history:
    (each network's seed and best epoch); ``metrics.unipen_test``.
 """
 
+import os
+import platform
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from typing import Any
 
+import numpy as np
+
 from app.engine.errors import ModelFileError
+from app.engine.train import TrainConfig, TrainResult
 
 SCHEMA = 2
 FORMAT = "digitpad-mlp/2"
@@ -106,6 +113,52 @@ class ModelCard:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ModelFileError(f"{source}: card lacks a valid field {e}") from None
+
+
+def draft(
+    *,
+    command: str,
+    config: TrainConfig,
+    results: Sequence[TrainResult],
+    metrics: dict[str, Metrics],
+    insights: dict[str, Any],
+    data: TrainingData | None = None,
+    parent: str | None = None,
+    finetune: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON of a new card from a training run (one result per network, trained from
+    seeds ``config.seed``, +1, ...): what `checkpoint.to_bytes` completes with the fields
+    it checks. Training and fine-tuning both make their cards here."""
+    training = Training(
+        command=command,
+        config=config.to_dict(),
+        seconds=round(sum(r.seconds for r in results), 2),
+        history=tuple(vars(s) for s in results[0].history),  # the first network's
+        best_epoch=results[0].best_epoch,
+        seed=config.seed,
+        data=data,
+        networks=tuple(
+            {"seed": config.seed + k, "best_epoch": r.best_epoch, "seconds": round(r.seconds, 2)}
+            for k, r in enumerate(results)
+        ),
+        machine=f"{platform.machine()}, {os.cpu_count()} cores",
+        software=f"digitpad {_version()}, numpy {np.__version__}, "
+        f"python {platform.python_version()}",
+    )
+    out = {"training": _json(asdict(training)), "metrics": metrics, "insights": insights}
+    if parent is not None:
+        out["parent"] = parent
+    if finetune is not None:
+        out["finetune"] = finetune
+    return out
+
+
+def _version() -> str:
+    """digitpad's version as installed (the engine does not import the app package)."""
+    try:
+        return metadata.version("digitpad")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from app.config import Settings
 from app.engine import checkpoint
+from app.engine.card import draft
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
 from app.engine.insights import insights_on
@@ -171,11 +172,14 @@ def run_finetune(
     if options.dry_run:
         summary["decision"] = "dry run: " + summary["decision"]
         return summary
-    card = {
-        "parent": parent,
-        "metrics": {k: v for k, v in after.items() if v is not None},
-        "insights": {"mnist_test": insights_on(tuned, test_X, test_y)},
-        "finetune": {
+    card = draft(
+        command=command,
+        config=config,
+        results=results,
+        metrics={k: v for k, v in after.items() if v is not None},
+        insights={"mnist_test": insights_on(tuned, test_X, test_y)},
+        parent=parent,
+        finetune={
             **{k: summary[k] for k in ("before", "after", "decision", "reason")},
             "samples": len(samples),
             "per_label": np.bincount(labels[train_idx], minlength=10).tolist(),
@@ -183,13 +187,7 @@ def run_finetune(
                 k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()
             },
         },
-        "training": {
-            "command": command,
-            "config": config.to_dict(),
-            "seconds": round(sum(r.seconds for r in results), 2),
-            "history": [vars(s) for s in results[0].history],
-        },
-    }
+    )
     data, full = checkpoint.to_bytes(networks, card)
     registry.add(version=full.version, parent=parent, card=full.to_dict(), weights=data)
     summary["version"] = full.version
