@@ -180,7 +180,9 @@ def gather(model_path: Path, *, baseline_path: Path | None, mnist_dir: Path | No
 
 
 def _architecture(model: Checkpoint) -> str:
-    return "-".join(map(str, model.network.sizes))
+    """"784-256-128-10", or "5 x 784-256-128-10" for networks read together."""
+    sizes = "-".join(map(str, model.network.sizes))
+    return sizes if len(model.networks) == 1 else f"{len(model.networks)} x {sizes}"
 
 
 def render_page(data: ReportData, written: dict[str, RGB]) -> str:
