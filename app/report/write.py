@@ -180,7 +180,7 @@ def gather(model_path: Path, *, baseline_path: Path | None, mnist_dir: Path | No
 
 
 def _architecture(model: Checkpoint) -> str:
-    """"784-256-128-10", or "5 x 784-256-128-10" for networks read together."""
+    """The layer sizes ("784-256-128-10"), with how many networks read together ("5 x ...")."""
     sizes = "-".join(map(str, model.network.sizes))
     return sizes if len(model.networks) == 1 else f"{len(model.networks)} x {sizes}"
 
