@@ -63,9 +63,12 @@ function formatDate(iso) {
 /** A card's accuracy on `set` ("mnist_test", "contrib_test"), or undefined. */
 const accuracy = (card, set) => card?.metrics?.[set]?.accuracy;
 
+/** "784 → 256 → 128 → 10", or "5 × 784 → ..." for networks read together. */
 const architecture = (card) => {
   const sizes = card?.architecture?.sizes;
-  return Array.isArray(sizes) && sizes.length ? sizes.join(" → ") : "–";
+  if (!Array.isArray(sizes) || !sizes.length) return "–";
+  const networks = card.architecture.networks;
+  return (networks > 1 ? `${networks} × ` : "") + sizes.join(" → ");
 };
 
 const DECISIONS = {
@@ -107,7 +110,13 @@ function showCurrent(entry) {
       isNumber(samples) ? ` on ${formatCount(samples)} contributed ${samples === 1 ? "drawing" : "drawings"}` : "",
     );
   } else if (entry) {
-    origin.append("Trained from scratch on MNIST");
+    const real = accuracy(card, "unipen_test");
+    origin.append(
+      card.training?.data?.source?.includes("UNIPEN")
+        ? "Trained from scratch on MNIST and real pen-drawn digits (UNIPEN)"
+        : "Trained from scratch on MNIST",
+      isNumber(real) ? `; reads ${percent(real)} of the digits of people it never saw` : "",
+    );
   }
   const command = field("command");
   command.hidden = !card.training?.command;
