@@ -17,6 +17,14 @@ import {
   showError,
   showSaved,
 } from "./common.js";
+import {
+  accuracy,
+  accuracyCell,
+  architecture,
+  decisionChip,
+  formatDate,
+  points,
+} from "./versions-format.js";
 
 const JOB_KEY = "digitpad.model.job"; // the job this tab follows, to resume after a reload
 const POLL_MS = 1000;
@@ -43,51 +51,6 @@ const jobResult = job.querySelector(".job-result");
 let versions = []; // the last GET /api/models, newest first
 let polling = 0; // the timer of the next job poll
 let activating = false;
-
-// --- formatting -------------------------------------------------------------------------
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-/** The change from `before` to `after` (0..1) in percentage points: "+1.20 pts". */
-function points(before, after) {
-  const d = (after - before) * 100;
-  const sign = d > 0.005 ? "+" : d < -0.005 ? "−" : "±";
-  return `${sign}${Math.abs(d).toFixed(2)} pts`;
-}
-
-function formatDate(iso) {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "–" : dateFormat.format(date);
-}
-
-/** A card's accuracy on `set` ("mnist_test", "contrib_test"), or undefined. */
-const accuracy = (card, set) => card?.metrics?.[set]?.accuracy;
-
-/** "784 → 256 → 128 → 10", or "5 × 784 → ..." for networks read together. */
-const architecture = (card) => {
-  const sizes = card?.architecture?.sizes;
-  if (!Array.isArray(sizes) || !sizes.length) return "–";
-  const networks = card.architecture.networks;
-  return (networks > 1 ? `${networks} × ` : "") + sizes.join(" → ");
-};
-
-const DECISIONS = {
-  activated: ["Activated", "chip-ok", "It beat its parent, so it went live."],
-  "kept previous": ["Kept previous", "chip-muted", "It did not beat its parent, so the parent stayed live."],
-  forced: ["Forced", "chip-warn", "Activated on request, whatever the scores."],
-};
-
-/** A fine-tune's decision as a chip; its title says why (the card's reason if given). */
-function decisionChip(decision, reason) {
-  if (!decision) return null;
-  const [text, kind, title] = DECISIONS[decision] || [decision, "chip-muted", ""];
-  const chip = el("span", `chip ${kind}`, text);
-  if (reason || title) chip.title = reason || title;
-  return chip;
-}
-
-/** A table cell with an accuracy, or a faint dash. */
-const accuracyCell = (x) => el("td", "num", isNumber(x) ? percent(x) : el("span", "faint", "–"));
 
 // --- the active version and the history -------------------------------------------------
 
