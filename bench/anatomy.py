@@ -36,7 +36,7 @@ from bench.load import drawing
 # function that does it.
 STEPS = {
     "parsing and validating the JSON body": "parse_drawing",
-    "rendering the strokes to 28x28": "drawing_to_pixels",
+    "rendering the strokes to 28x28 and their trajectory": "drawing_to_ink",
     "the forward pass and the answer's fields": "predict",
 }
 

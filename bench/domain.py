@@ -35,11 +35,12 @@ import numpy as np
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.engine import checkpoint
 from app.engine.checkpoint import card_path
-from app.engine.metrics import Classifier, Evaluation, evaluate
+from app.engine.metrics import Evaluation, evaluate, evaluate_probabilities
 from app.engine.mnist import to_inputs
 from app.engine.proxy import ProxySet, render, scripted, traced
 from app.engine.reader import Reader
 from app.engine.replay import replay
+from app.engine.trajectory import trajectories
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings, read_label_issues
 from app.services.finetune_run import FinetuneOptions, run_finetune
@@ -69,27 +70,33 @@ class RealWriters:
     """UNIPEN's test writers, replayed onto the canvas as the page sends drawings."""
 
     digits: PenDigits
-    images: np.ndarray  # (n, 784) float32, what the network reads
+    images: np.ndarray  # (n, 784) float32, what the image networks read
+    paths: np.ndarray  # (n, trajectory.FEATURES) float32, what the trajectory networks read
     suspect: np.ndarray  # (n,) bool: the label is in the label-issues list
+
+    def read(self, reader: Reader) -> np.ndarray:
+        """(n, 10): the reader's probabilities, as the server answers for these strokes."""
+        return reader.probabilities(self.images, self.paths)
 
 
 def real_writers(folder: Path, part: str = "test", issues: Path = LABEL_ISSUES) -> RealWriters:
     """The ``part`` writers of the fixed split ("test" or "validation"); ``issues`` lists
     suspect labels (if it exists)."""
     digits = split_digits(load_unipen(folder))[part]
-    images, _ = replay(digits, np.random.default_rng(0))
+    replayed = replay(digits, np.random.default_rng(0))
     suspect_ids = read_label_issues(issues) if issues.exists() else []
-    return RealWriters(digits, images, np.isin(digits.ids, suspect_ids))
+    return RealWriters(digits, replayed.images, replayed.paths, np.isin(digits.ids, suspect_ids))
 
 
-def real_text(network: Classifier, real: RealWriters) -> tuple[dict[str, Evaluation], str]:
+def real_text(reader: Reader, real: RealWriters) -> tuple[dict[str, Evaluation], str]:
     """Accuracy on the test writers, all labels and without suspect ones, and the details:
     per site, the ten writers read worst (with what their misread digits were read as)."""
-    labels, read = real.digits.labels, network.predict_proba(real.images).argmax(axis=1)
+    labels, p = real.digits.labels, real.read(reader)
+    read = p.argmax(axis=1)
     results = {
-        "UNIPEN test writers": evaluate(network, real.images, labels),
-        "UNIPEN test writers, suspect labels left out": evaluate(
-            network, real.images[~real.suspect], labels[~real.suspect]
+        "UNIPEN test writers": evaluate_probabilities(p, labels),
+        "UNIPEN test writers, suspect labels left out": evaluate_probabilities(
+            p[~real.suspect], labels[~real.suspect]
         ),
     }
     right = read == labels
@@ -136,7 +143,8 @@ def finetune_loop(
     **options: Any,
 ) -> dict[str, Any]:
     """Half the proxy's writers contribute, `run_finetune` runs (the defaults of
-    ``digitpad finetune``, or ``options`` of `FinetuneOptions`), the others are read."""
+    ``digitpad finetune``, or ``options`` of `FinetuneOptions`), the others are read
+    (``images``, the proxy rendered, with the trajectories of its strokes)."""
     writers = np.unique(proxy.writers)
     contributing = contributing_writers(proxy.writers, rng_seed)
     given = np.array([w in contributing for w in proxy.writers])
@@ -173,11 +181,17 @@ def finetune_loop(
         after = load_version(registry, registry.active() or before.version)
         store.close()
     others = ~given
+    paths = trajectories([proxy.strokes[i] for i in np.flatnonzero(others)])
+
+    def accuracy(reader: Reader) -> float:
+        p = reader.probabilities(images[others], paths)
+        return evaluate_probabilities(p, proxy.labels[others]).accuracy
+
     return {
         "contributed": int(given.sum()),
         "writers": (len(contributing), len(writers) - len(contributing)),
-        "before": evaluate(before, images[others], proxy.labels[others]).accuracy,
-        "after": evaluate(after, images[others], proxy.labels[others]).accuracy,
+        "before": accuracy(before),
+        "after": accuracy(after),
         "mnist_before": summary["before"]["mnist_test"],
         "mnist_after": summary["after"]["mnist_test"],
         "decision": summary["decision"],
@@ -201,13 +215,15 @@ def report(
     details = ""
     if validation is not None:
         labels = validation.digits.labels
-        results["UNIPEN validation writers"] = evaluate(model, validation.images, labels)
+        p = validation.read(model)
+        results["UNIPEN validation writers"] = evaluate_probabilities(p, labels)
     if real is not None:
         on_real, details = real_text(model, real)
         results.update(on_real)
     results["MNIST test"] = evaluate(model, *mnist["mnist"])
     for name, proxy in sets.items():
-        results[f"{name} proxy"] = evaluate(model, rendered[name], proxy.labels)
+        p = model.probabilities(rendered[name], trajectories(proxy.strokes))
+        results[f"{name} proxy"] = evaluate_probabilities(p, proxy.labels)
     print("\n| set | drawings | accuracy |\n| --- | ---: | ---: |")
     for name, result in results.items():
         print(f"| {name} | {result.n:,} | {result.accuracy:.2%} |")

@@ -22,12 +22,13 @@ import numpy as np
 
 from app.config import get_settings
 from app.engine import checkpoint
-from app.engine.metrics import evaluate
+from app.engine.metrics import evaluate_probabilities
 from app.engine.proxy import ProxySet, render
 from app.engine.reader import Reader
 from app.engine.recipe import training_set
 from app.engine.replay import place_on_canvas
 from app.engine.train import TrainConfig, train
+from app.engine.trajectory import trajectories
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings, read_label_issues
 from app.services.finetune_run import FinetuneOptions
@@ -109,7 +110,9 @@ def main() -> None:
         print(f"base and reference ready ({time.perf_counter() - started:.0f} s)")
         loop = finetune_loop(base, proxy, images, None, args.seed, **overrides)
         others = ~np.isin(unseen.writers, list(contributing))
-        ref = evaluate(Reader(checkpoint.load(reference)), images[others], unseen.labels[others])
+        paths = trajectories([proxy.strokes[i] for i in np.flatnonzero(others)])
+        p = Reader(checkpoint.load(reference)).probabilities(images[others], paths)
+        ref = evaluate_probabilities(p, unseen.labels[others])
     print(loop_text("UNIPEN unseen sites", loop))
     gap = ref.accuracy - loop["before"]
     closed = (loop["after"] - loop["before"]) / gap if gap > 0 else float("nan")

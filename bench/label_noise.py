@@ -54,13 +54,14 @@ def out_of_fold(digits: PenDigits, seed: int) -> npt.NDArray[np.float32]:
     picked = rng.choice(len(mnist.train.labels), MNIST_PER_MODEL, replace=False)
     X_mnist = to_inputs(mnist.train.images[picked])
     y_mnist = mnist.train.labels[picked].astype(np.int64)
-    X_read, _ = replay(digits, np.random.default_rng([seed, 1]))
+    X_read = replay(digits, np.random.default_rng([seed, 1])).images
 
     def fit_predict(
         train_index: npt.NDArray[np.intp], predict_index: npt.NDArray[np.intp]
     ) -> npt.NDArray[np.float32]:
         started = time.perf_counter()
-        X, y = replay(digits.take(train_index), rng, copies=COPIES, distort=Distortion())
+        real = replay(digits.take(train_index), rng, copies=COPIES, distort=Distortion())
+        X, y = real.images, real.labels
         result = train(CONFIG, np.concatenate([X_mnist, X]), np.concatenate([y_mnist, y]))
         print(
             f"  fold of {len(predict_index)} digits read ({time.perf_counter() - started:.0f} s)",
@@ -101,7 +102,7 @@ def report(digits: PenDigits, suspects: Suspects) -> str:
 def gallery(digits: PenDigits, suspects: Suspects, limit: int = 150) -> npt.NDArray[np.uint8]:
     """The surest suspects as the network saw them, each captioned given > likely (confidence)."""
     shown = suspects.index[:limit]
-    X, _ = replay(digits.take(shown), np.random.default_rng(0))
+    X = replay(digits.take(shown), np.random.default_rng(0)).images
     pictures = [(255 - image.reshape(28, 28) * 255).astype(np.uint8) for image in X]
     captions = [
         f"{g}>{k} {c:.0%}{'' if digits.checked[i] else '?'}"

@@ -20,7 +20,7 @@ from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.personal import SHARPNESS, Personal, blend
 from app.engine.reader import Reader
-from app.engine.replay import replay
+from app.engine.replay import Replayed, replay
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 
 SAVED = (1, 2, 3)
@@ -45,13 +45,13 @@ def saved_and_rest(
 
 def accuracy(
     reader: Reader,
-    X: np.ndarray,
-    y: np.ndarray,
+    replayed: Replayed,
     splits: list[tuple[np.ndarray, np.ndarray]],
     sharpness: float,
 ) -> tuple[float, float, int]:
     """(model alone, with the writer's saved drawings, digits read) over all writers."""
-    p, features = reader.probabilities(X), reader.features(X)
+    X, y = replayed.images, replayed.labels
+    p, features = reader.probabilities(X, replayed.paths), reader.features(X)
     alone = personal = total = 0
     for saved, rest in splits:
         mine = Personal.of(features[saved], y[saved])
@@ -74,7 +74,7 @@ def main() -> None:
         raise SystemExit("set DIGITPAD_UNIPEN_DIR to the folder of the UNIPEN file")
     digits = split_digits(load_unipen(folder))[args.writers]
     reader = Reader(checkpoint.load(args.model))
-    X, y = replay(digits, np.random.default_rng(0))
+    replayed = replay(digits, np.random.default_rng(0))
     sharpnesses = [SHARPNESS]
     if args.tune:
         sharpnesses += [10.0, 20.0, 30.0, 40.0, 70.0, 100.0, 150.0]
@@ -85,7 +85,7 @@ def main() -> None:
     for k in SAVED:
         splits = saved_and_rest(digits, k, np.random.default_rng([args.seed, k]))
         for sharpness in dict.fromkeys(sharpnesses):
-            alone, personal, total = accuracy(reader, X, y, splits, sharpness)
+            alone, personal, total = accuracy(reader, replayed, splits, sharpness)
             tuned = "" if sharpness == SHARPNESS else f" (κ {sharpness:g})"
             print(f"| {k}{tuned} | {len(splits)} | {total:,} | {alone:.2%} | {personal:.2%} |")
 

@@ -20,7 +20,7 @@ def test_the_table_splits_a_prediction_into_its_steps() -> None:
         "| POST /predict | 600 |",
         "|   of which what /healthz costs too | 110 |",
     ]
-    assert "|   of which rendering the strokes to 28x28 | 300 |" in lines
+    assert "|   of which rendering the strokes to 28x28 and their trajectory | 300 |" in lines
     assert lines[-1] == "|   of which the rest | 50 |"  # 600 - 110 - 40 - 300 - 100
 
 
@@ -47,4 +47,4 @@ def test_a_tiny_run_measures_every_row(tmp_path: Path) -> None:
         medians = run.result()
     assert set(medians) == {"GET /healthz", "POST /predict", *STEPS}
     assert all(value > 0 for value in medians.values())
-    assert route.drawing_to_pixels.__name__ == "drawing_to_pixels"  # restored
+    assert route.drawing_to_ink.__name__ == "drawing_to_ink"  # restored

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from app.cli import main
 from app.config import PROJECT_ROOT, get_settings
 from app.engine import checkpoint
+from app.engine.trajectory_recipe import PATH_CONFIG, WEIGHTS
 from app.engine.unipen import load_unipen, split_digits
 
 SHIPPED = get_settings().model_dir / "default.npz"
@@ -95,15 +96,19 @@ def test_train_adds_unipen_training_writers_and_credits_them(
     issues.write_text(json.dumps({"ids": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}))
     train = split_digits(load_unipen(unipen_dir))["train"]
     left_out = int(np.isin(train.ids, range(12)).sum())
+    kept = len(train) - left_out
     out = tmp_path / "real.npz"
     code, output = run(
         "train", "--arch", "784,16,10", "--epochs", "1", "--scripted", "0", "--unipen-copies",
         "2", "--unipen-label-issues", str(issues), "--validation-size", "1000", "--networks", "2",
+        "--trajectory-networks", "2", "--trajectory-copies", "1",
         "--mnist-dir", str(mnist_dir), "--out", str(out),
     )  # fmt: skip
     get_settings.cache_clear()
     assert code == 0, output
     assert "network 2 of 2 (seed 1)" in output and "UNIPEN test writers" in output
+    assert "trajectory network 2 of 2 (seed 1)" in output
+    assert f"trajectory networks: {kept - 2000} paths" in output
     loaded = checkpoint.load(out)
     assert (
         len(loaded.networks) == 2
@@ -111,12 +116,18 @@ def test_train_adds_unipen_training_writers_and_credits_them(
         and loaded.card.to_dict()["architecture"]["networks"] == 2
     )
     assert [n["seed"] for n in loaded.card.to_dict()["training"]["networks"]] == [0, 1]
+    assert loaded.paths is not None and len(loaded.paths.networks) == 2
+    assert loaded.card.architecture.trajectory is not None
+    assert loaded.card.architecture.trajectory.weight in WEIGHTS
+    assert loaded.card.architecture.trajectory.sizes == PATH_CONFIG.arch
+    path_training = loaded.card.to_dict()["training"]["trajectory"]
+    assert path_training["copies"] == 1 and [n["seed"] for n in path_training["networks"]] == [0, 1]
+    assert "UNIPEN validation writers" in path_training["weight_chosen_on"]
     real = loaded.card.metrics["unipen_test"]
     assert (
         real["n"] == len(split_digits(load_unipen(unipen_dir))["test"]) and real["accuracy"] > 0.5
     )
     data = loaded.card.to_dict()["training"]["data"]
-    kept = len(train) - left_out
     assert data["train"] == 60_000 + 2 * kept - 1000
     assert f"UNIPEN training writers ({kept} digits, {left_out} suspect" in data["source"]
     assert "CC BY 4.0" in data["credits"][0] and "Guyon" in data["credits"][0]

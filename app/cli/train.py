@@ -19,13 +19,15 @@ from app.engine.card import TrainingData, draft
 from app.engine.errors import DigitpadError
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
+from app.engine.metrics import evaluate_probabilities
 from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
 from app.engine.proxy import SCRIPTED_DRAWINGS
 from app.engine.reader import Reader
 from app.engine.recipe import training_set
 from app.engine.replay import replay
-from app.engine.train import EpochStats, TrainConfig, train
+from app.engine.train import EpochStats, TrainConfig, TrainResult, train
+from app.engine.trajectory_recipe import PATH_CONFIG, path_networks, path_training_set
 from app.engine.unipen import split_digits
 from app.services.datasets import (
     load_mnist_from_settings,
@@ -78,6 +80,19 @@ _D = TrainConfig()  # the command's defaults are the config's
     help="Networks trained on the same data from seeds SEED, SEED+1, ... and read together "
     "(their probabilities averaged).",
 )
+@click.option(
+    "--trajectory-networks",
+    type=click.IntRange(0, 9),
+    default=0,
+    help="Networks that read the pen's path (UNIPEN's training writers; needs "
+    "DIGITPAD_UNIPEN_DIR), joined with the image networks for drawings sent as strokes.",
+)
+@click.option(
+    "--trajectory-copies",
+    type=click.IntRange(min=1),
+    default=20,
+    help="Placements of each UNIPEN training digit the trajectory networks learn from.",
+)
 @click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
 @click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
 @click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
@@ -101,6 +116,8 @@ def train_command(
     unipen_copies: int,
     unipen_label_issues: Path | None,
     networks: int,
+    trajectory_networks: int,
+    trajectory_copies: int,
     **options: Any,
 ) -> None:
     """Train a network on MNIST (and real pen-drawn digits) and write it with its card."""
@@ -108,7 +125,7 @@ def train_command(
         augmentation = replace(_D.augmentation, restroke=restroke)
         config = TrainConfig(**options, augmentation=augmentation)
         data = load_mnist_from_settings(mnist_dir)
-        unipen = load_unipen_from_settings() if unipen_copies else None
+        unipen = load_unipen_from_settings() if unipen_copies or trajectory_networks else None
         issues = read_label_issues(unipen_label_issues) if unipen_label_issues else ()
         recipe = training_set(
             data,
@@ -134,36 +151,60 @@ def train_command(
         if b % 20 == 0:
             bar.set_postfix(loss=f"{loss:.4f}")
 
-    def on_epoch(s: EpochStats) -> None:
-        val = "" if s.val_accuracy is None else f"  val {s.val_accuracy:.2%}"
-        bar.write(
-            f"epoch {s.epoch:3d}/{config.epochs}  loss {s.loss:.4f}  "
-            f"train {s.train_accuracy:.2%}{val}  lr {s.lr:.2e}  {s.seconds:.2f} s",
-            file=sys.stdout,
-        )
+    def several(
+        what: str, base: TrainConfig, count: int, X: np.ndarray, y: np.ndarray
+    ) -> list[TrainResult]:
+        """``count`` networks trained from seeds base.seed, +1, ..., each epoch printed."""
 
-    results = []
-    for k in range(networks):
-        if networks > 1:
-            bar.write(f"network {k + 1} of {networks} (seed {config.seed + k})", file=sys.stdout)
-        member = replace(config, seed=config.seed + k)
-        results.append(train(member, X, y, on_batch=on_batch, on_epoch=on_epoch))
+        def on_epoch(s: EpochStats) -> None:
+            val = "" if s.val_accuracy is None else f"  val {s.val_accuracy:.2%}"
+            bar.write(
+                f"epoch {s.epoch:3d}/{base.epochs}  loss {s.loss:.4f}  "
+                f"train {s.train_accuracy:.2%}{val}  lr {s.lr:.2e}  {s.seconds:.2f} s",
+                file=sys.stdout,
+            )
+
+        out = []
+        for k in range(count):
+            if count > 1:
+                bar.write(f"{what} {k + 1} of {count} (seed {base.seed + k})", file=sys.stdout)
+            member = replace(base, seed=base.seed + k)
+            out.append(train(member, X, y, on_batch=on_batch, on_epoch=on_epoch))
+        return out
+
+    results = several("network", config, networks, X, y)
+    images_only = checkpoint.unsaved(tuple(r.network for r in results))
+    paths, trajectory = None, None
+    if trajectory_networks and unipen is not None:
+        path_X, path_y = path_training_set(
+            unipen, copies=trajectory_copies, label_issues=issues, seed=config.seed
+        )
+        bar.write(f"trajectory networks: {len(path_X) - PATH_CONFIG.validation_size} paths")
+        path_config = replace(PATH_CONFIG, seed=config.seed)
+        path_results = several(
+            "trajectory network", path_config, trajectory_networks, path_X, path_y
+        )
+        paths, trajectory = path_networks(Reader(images_only), path_results, unipen, config.seed)
+        trajectory["copies"] = trajectory_copies
+        trajectory["config"] = path_config.to_dict()
     bar.close()
     result = results[0]
-    reader = Reader(checkpoint.unsaved(tuple(r.network for r in results)))
+    reader = Reader(checkpoint.unsaved(images_only.networks, paths))
     test_X = to_inputs(data.test.images)
     test = evaluate_network(reader, test_X, data.test.labels)
     metrics: dict[str, dict[str, Any]] = {"mnist_test": test.to_dict()}
     if unipen is not None:
         real = split_digits(unipen)["test"]
-        real_X, real_y = replay(real, np.random.default_rng(0))
-        metrics["unipen_test"] = evaluate_network(reader, real_X, real_y).to_dict()
+        replayed = replay(real, np.random.default_rng(0))
+        p = reader.probabilities(replayed.images, replayed.paths)
+        metrics["unipen_test"] = evaluate_probabilities(p, replayed.labels).to_dict()
     card = draft(
         command=shlex.join(["digitpad", "train", *sys.argv[2:]]),
         config=config,
         results=results,
         metrics=metrics,
         insights={"mnist_test": insights_on(reader, test_X, data.test.labels)},
+        trajectory=trajectory,
         data=TrainingData(
             source=recipe.source,
             credits=recipe.credits,
@@ -173,7 +214,7 @@ def train_command(
         ),
     )
     out = out or get_settings().cache_dir / "models" / f"model-{time.strftime('%Y%m%d-%H%M%S')}.npz"
-    written = checkpoint.save(reader.networks, out, card)
+    written = checkpoint.save(reader.networks, out, card, paths)
     on_real = metrics.get("unipen_test")
     click.echo(
         f"test accuracy {test.accuracy:.2%}"

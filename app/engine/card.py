@@ -11,6 +11,8 @@ Schema history:
 2. ``schema: 2``; ``architecture.networks`` (how many networks are read together);
    ``training.data.credits`` (data whose licence asks to be credited); ``training.networks``
    (each network's seed and best epoch); ``metrics.unipen_test``.
+3. ``schema: 3``; ``architecture.trajectory`` (networks that read the pen's path, and the
+   weight of their vote; absent for a model of images only) and ``training.trajectory``.
 """
 
 import os
@@ -25,10 +27,20 @@ import numpy as np
 from app.engine.errors import ModelFileError
 from app.engine.train import TrainConfig, TrainResult
 
-SCHEMA = 2
+SCHEMA = 3
 FORMAT = "digitpad-mlp/2"
 FORMAT_ONE_NETWORK = "digitpad-mlp/1"  # still read: one network, arrays without a prefix
 Metrics = dict[str, Any]  # an `metrics.Evaluation` as JSON: n, accuracy, loss, per class, matrix
+
+
+@dataclass(frozen=True)
+class PathArchitecture:
+    """The networks that read the pen's trajectory (`trajectory`), beside the image's."""
+
+    sizes: tuple[int, ...]  # layer sizes, input (trajectory.FEATURES) first
+    activation: str
+    networks: int  # read together, their probabilities averaged
+    weight: float  # their vote against the image networks', in [0, 1] (`reader.combine`)
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,7 @@ class Architecture:
     sizes: tuple[int, ...]  # layer sizes, input first
     activation: str  # hidden units: "relu" or "sigmoid"
     networks: int = 1  # networks of these sizes, read together (their probabilities averaged)
+    trajectory: PathArchitecture | None = None  # for drawings that come as strokes
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class Training:
     seed: int | None = None
     data: TrainingData | None = None  # None for a fine-tuned version (see ModelCard.finetune)
     networks: tuple[dict[str, Any], ...] = ()  # each network's seed, best epoch, seconds
+    trajectory: dict[str, Any] | None = None  # how the trajectory networks were trained
     machine: str | None = None
     software: str | None = None
 
@@ -101,6 +115,7 @@ class ModelCard:
                     sizes=tuple(int(s) for s in arch["sizes"]),
                     activation=str(arch["activation"]),
                     networks=int(arch["networks"]),
+                    trajectory=_path_architecture(arch.get("trajectory")),
                 ),
                 parameters=int(card["parameters"]),
                 weights_sha256=str(card["weights_sha256"]),
@@ -125,10 +140,12 @@ def draft(
     data: TrainingData | None = None,
     parent: str | None = None,
     finetune: dict[str, Any] | None = None,
+    trajectory: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The JSON of a new card from a training run (one result per network, trained from
     seeds ``config.seed``, +1, ...): what `checkpoint.to_bytes` completes with the fields
-    it checks. Training and fine-tuning both make their cards here."""
+    it checks. Training and fine-tuning both make their cards here; ``trajectory`` says
+    how the trajectory networks were trained, if there are any."""
     training = Training(
         command=command,
         config=config.to_dict(),
@@ -141,6 +158,7 @@ def draft(
             {"seed": config.seed + k, "best_epoch": r.best_epoch, "seconds": round(r.seconds, 2)}
             for k, r in enumerate(results)
         ),
+        trajectory=trajectory,
         machine=f"{platform.machine()}, {os.cpu_count()} cores",
         software=f"digitpad {_version()}, numpy {np.__version__}, "
         f"python {platform.python_version()}",
@@ -170,6 +188,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(training, dict) and isinstance(training.get("data"), dict):
             card["training"] = {**training, "data": {"credits": [], **training["data"]}}
         card["schema"] = 2
+    if card["schema"] == 2:  # nothing to add: a model of images only has no trajectory
+        card["schema"] = 3
     return card
 
 
@@ -201,6 +221,18 @@ def _training(data: dict[str, Any]) -> Training:
             credits=tuple(str(c) for c in about.get("credits", ())),
         ),
         networks=tuple(data.get("networks") or ()),
+        trajectory=data.get("trajectory"),
         machine=data.get("machine"),
         software=data.get("software"),
+    )
+
+
+def _path_architecture(data: dict[str, Any] | None) -> PathArchitecture | None:
+    if data is None:
+        return None
+    return PathArchitecture(
+        sizes=tuple(int(s) for s in data["sizes"]),
+        activation=str(data["activation"]),
+        networks=int(data["networks"]),
+        weight=float(data["weight"]),
     )

@@ -1,11 +1,12 @@
 """Saving and loading a model: weights in ``.npz``, a JSON model card beside it.
 
 A model is one network or several of the same shape read together (an ensemble, see
-`reader.Reader`). ``to_bytes`` / ``from_bytes`` do the same for weights kept elsewhere
-(in the database).
+`reader.Reader`), and optionally networks that read the pen's trajectory (`PathNetworks`).
+``to_bytes`` / ``from_bytes`` do the same for weights kept elsewhere (in the database).
 
 ``NAME.npz`` holds arrays ``n0.W0, n0.b0, n0.W1, ...`` (float32; ``nK.`` numbers the
-network; files of format ``digitpad-mlp/1`` hold one network as ``W0, b0, ...``) and is
+network, ``tK.`` a trajectory network; files of format ``digitpad-mlp/1`` hold one
+network as ``W0, b0, ...``) and is
 read with ``allow_pickle=False``, so a model file cannot run code. ``NAME.json`` is the model card:
 architecture, activation, version id, date, training data and command, metrics. Both are
 written atomically (a temporary file, then a rename), and loading refuses a file whose
@@ -23,12 +24,20 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.card import FORMAT, FORMAT_ONE_NETWORK, SCHEMA, ModelCard
+from app.engine.card import FORMAT, FORMAT_ONE_NETWORK, SCHEMA, ModelCard, PathArchitecture
 from app.engine.errors import ModelFileError
 from app.engine.files import write_bytes_atomic
 from app.engine.network import MLP
 
 Networks = MLP | tuple[MLP, ...]
+
+
+@dataclass(frozen=True)
+class PathNetworks:
+    """Networks that read the pen's trajectory, all of one shape, and their vote's weight."""
+
+    networks: tuple[MLP, ...]
+    weight: float  # in [0, 1]: see `reader.combine`
 
 
 @dataclass
@@ -37,6 +46,7 @@ class Checkpoint:
 
     networks: tuple[MLP, ...]
     card: ModelCard
+    paths: PathNetworks | None = None
 
     @property
     def network(self) -> MLP:
@@ -54,11 +64,11 @@ def as_tuple(networks: Networks) -> tuple[MLP, ...]:
     return (networks,) if isinstance(networks, MLP) else tuple(networks)
 
 
-def weights_digest(networks: Networks) -> str:
-    """SHA-256 over each network's layer sizes and every parameter's bytes, in order (for
-    one network, the same digest as format 1's)."""
+def weights_digest(networks: Networks, paths: PathNetworks | None = None) -> str:
+    """SHA-256 over each network's layer sizes and every parameter's bytes, in order, the
+    trajectory networks last (for one network, the same digest as format 1's)."""
     h = hashlib.sha256()
-    for network in as_tuple(networks):
+    for network in as_tuple(networks) + (paths.networks if paths else ()):
         h.update(repr(network.sizes).encode())
         for p in network.parameters():
             h.update(np.ascontiguousarray(p, dtype=np.float32).tobytes())
@@ -70,22 +80,24 @@ def card_path(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
-def to_bytes(networks: Networks, draft: dict[str, Any]) -> tuple[bytes, ModelCard]:
-    """The .npz bytes of ``networks`` (all of the first one's shape) and their card.
+def to_bytes(
+    networks: Networks, draft: dict[str, Any], paths: PathNetworks | None = None
+) -> tuple[bytes, ModelCard]:
+    """The .npz bytes of ``networks`` (all of the first one's shape), of the trajectory
+    networks ``paths`` if any, and their card.
 
     The card is ``draft`` (JSON fields of `ModelCard`: training, metrics, insights,
     parent, finetune) plus the fields the loader checks: format, architecture (sizes,
-    activation, number of networks), parameter count, digest, a version id and the date
-    (kept if given).
+    activation, number of networks, the trajectory networks'), parameter count, digest, a
+    version id and the date (kept if given).
     """
     members = as_tuple(networks)
     network = members[0]
-    if any(m.sizes != network.sizes or m.activation != network.activation for m in members):
-        raise ModelFileError(
-            f"expected networks all {network.sizes} {network.activation}, "
-            f"got {[m.sizes for m in members]}"
-        )
-    digest = weights_digest(members)
+    _same_shape(members)
+    path_members = paths.networks if paths else ()
+    if paths:
+        _same_shape(path_members)
+    digest = weights_digest(members, paths)
     created = draft.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
     full = {
         **draft,
@@ -97,28 +109,44 @@ def to_bytes(networks: Networks, draft: dict[str, Any]) -> tuple[bytes, ModelCar
             "sizes": list(network.sizes),
             "activation": network.activation,
             "networks": len(members),
+            **(
+                {
+                    "trajectory": {
+                        "sizes": list(path_members[0].sizes),
+                        "activation": path_members[0].activation,
+                        "networks": len(path_members),
+                        "weight": paths.weight,
+                    }
+                }
+                if paths
+                else {}
+            ),
         },
-        "parameters": sum(m.n_parameters for m in members),
+        "parameters": sum(m.n_parameters for m in members + path_members),
         "weights_sha256": digest,
     }
     arrays = {}
-    for k, member in enumerate(members):
-        for l, (W, b) in enumerate(zip(member.weights, member.biases, strict=True)):
-            arrays[f"n{k}.W{l}"], arrays[f"n{k}.b{l}"] = W.astype(np.float32), b.astype(np.float32)
+    for prefix, group in (("n", members), ("t", path_members)):
+        for k, member in enumerate(group):
+            for l, (W, b) in enumerate(zip(member.weights, member.biases, strict=True)):
+                arrays[f"{prefix}{k}.W{l}"] = W.astype(np.float32)
+                arrays[f"{prefix}{k}.b{l}"] = b.astype(np.float32)
     buffer = BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
     return buffer.getvalue(), ModelCard.from_dict(full, source="a new card")
 
 
-def unsaved(networks: Networks) -> Checkpoint:
+def unsaved(networks: Networks, paths: PathNetworks | None = None) -> Checkpoint:
     """Networks just trained, as a checkpoint with a card of their own (not written)."""
-    _, card = to_bytes(networks, {})
-    return Checkpoint(as_tuple(networks), card)
+    _, card = to_bytes(networks, {}, paths)
+    return Checkpoint(as_tuple(networks), card, paths)
 
 
-def save(networks: Networks, path: Path, draft: dict[str, Any]) -> ModelCard:
+def save(
+    networks: Networks, path: Path, draft: dict[str, Any], paths: PathNetworks | None = None
+) -> ModelCard:
     """Write ``path`` (.npz) and its card beside it; return the card as written."""
-    weights, card = to_bytes(networks, draft)
+    weights, card = to_bytes(networks, draft, paths)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, weights)
     write_bytes_atomic(card_path(path), (json.dumps(card.to_dict(), indent=2) + "\n").encode())
@@ -161,20 +189,51 @@ def from_bytes(data: bytes, card_json: object, *, source: str) -> Checkpoint:
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise ModelFileError(f"{source}: expected an .npz file of arrays, got {e}") from None
     prefixes = [""] if card.format == FORMAT_ONE_NETWORK else [f"n{k}." for k in range(count)]
-    n_layers = len(sizes) - 1
-    expected_names = {f"{p}{k}{l}" for p in prefixes for l in range(n_layers) for k in "Wb"}
+    path_arch = card.architecture.trajectory
+    path_prefixes = [f"t{k}." for k in range(path_arch.networks)] if path_arch else []
+    expected_names = _names(prefixes, len(sizes)) | (
+        _names(path_prefixes, len(path_arch.sizes)) if path_arch else set()
+    )
     if set(arrays) != expected_names:
         raise ModelFileError(
             f"{source}: expected arrays {sorted(expected_names)} for sizes {sizes}, "
             f"got {sorted(arrays)}"
         )
     networks = tuple(_network(arrays, prefix, sizes, activation, source) for prefix in prefixes)
-    if weights_digest(networks) != expected_digest:
+    paths = _paths(arrays, path_arch, source) if path_arch else None
+    if weights_digest(networks, paths) != expected_digest:
         raise ModelFileError(
             f"{source}: expected weights with SHA-256 {expected_digest[:12]}… from the card, "
-            f"got {weights_digest(networks)[:12]}…"
+            f"got {weights_digest(networks, paths)[:12]}…"
         )
-    return Checkpoint(networks, card)
+    return Checkpoint(networks, card, paths)
+
+
+def _same_shape(members: tuple[MLP, ...]) -> None:
+    first = members[0]
+    if any(m.sizes != first.sizes or m.activation != first.activation for m in members):
+        raise ModelFileError(
+            f"expected networks all {first.sizes} {first.activation}, "
+            f"got {[m.sizes for m in members]}"
+        )
+
+
+def _names(prefixes: list[str], n_sizes: int) -> set[str]:
+    """The array names of networks with these prefixes and ``n_sizes`` layer sizes."""
+    return {f"{p}{k}{l}" for p in prefixes for l in range(n_sizes - 1) for k in "Wb"}
+
+
+def _paths(arrays: dict[str, np.ndarray], arch: PathArchitecture, source: str) -> PathNetworks:
+    """The trajectory networks the card describes, checked like the image networks."""
+    if not 0.0 <= arch.weight <= 1.0:
+        raise ModelFileError(f"{source}: expected a trajectory weight in [0, 1], got {arch.weight}")
+    sizes = list(arch.sizes)
+    return PathNetworks(
+        tuple(
+            _network(arrays, f"t{k}.", sizes, arch.activation, source) for k in range(arch.networks)
+        ),
+        arch.weight,
+    )
 
 
 def _network(

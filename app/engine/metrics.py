@@ -51,6 +51,13 @@ def evaluate(
     probabilities = np.concatenate(
         [network.predict_proba(images[i : i + batch]) for i in range(0, len(images), batch)]
     )
+    return evaluate_probabilities(probabilities, labels)
+
+
+def evaluate_probabilities(
+    probabilities: NDArray[np.floating], labels: NDArray[np.integer]
+) -> Evaluation:
+    """How well probabilities (n, 10) read labels (n,) in 0..9."""
     predicted = probabilities.argmax(axis=1)
     cm = confusion_matrix(labels, predicted)
     totals = cm.sum(axis=1)

@@ -3,10 +3,13 @@
 A `Reader` holds one model version (its networks and card) and answers with `read`:
 
     input (strokes on a canvas | image bytes | 28x28 pixels)
-      -> the network's input, (28, 28) float32 in [0, 1]  (`from_strokes`, `from_image`,
-         `from_pixels`: the preprocessing of `app.engine.preprocess`, with `Limits`)
+      -> an `Ink`: the network's input, (28, 28) float32 in [0, 1], and for strokes the
+         pen's trajectory (`from_strokes`, `from_image`, `from_pixels`: the preprocessing
+         of `app.engine.preprocess` and `app.engine.trajectory`, with `Limits`)
       -> probabilities (10,): the mean of the version's networks' softmax outputs
-         (`probabilities`; one network, or several read together as an ensemble)
+         (`probabilities`; one network, or several read together as an ensemble), and
+         where the version has trajectory networks and the input came as strokes, their
+         vote joined with the image's (`combine`)
       -> blended with a contributor's own labelled drawings when given
          (`app.engine.personal`), so the pad reads that person's handwriting better
       -> a `Reading`: the digit, the ten probabilities, the pixels, what the person's own
@@ -23,15 +26,18 @@ import numpy as np
 import numpy.typing as npt
 
 from app.engine.card import ModelCard
-from app.engine.checkpoint import Checkpoint
+from app.engine.checkpoint import Checkpoint, PathNetworks
 from app.engine.errors import InvalidInput
 from app.engine.network import MLP
 from app.engine.personal import Personal, PersonalWeight, blend
-from app.engine.preprocess import image_to_pixels, pixels_to_array, strokes_to_pixels
+from app.engine.preprocess import image_to_pixels, pixels_to_array
 from app.engine.preprocess.checks import ListLike
+from app.engine.preprocess.strokes import points_to_pixels, read_strokes
+from app.engine.trajectory import Features, points_trajectory
 
 Image28 = npt.NDArray[np.float32]  # (28, 28) float32 in [0, 1], 1 = ink
 Batch = npt.NDArray[np.floating]  # (n, 784) in [0, 1]
+Probabilities = npt.NDArray[np.float32]  # (n, 10), rows summing to 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,14 @@ class Limits:
     max_points: int = 10_000
     max_image_bytes: int = 5_000_000
     max_image_pixels: int = 4096 * 4096
+
+
+@dataclass(eq=False, slots=True)
+class Ink:
+    """One input as the reader takes it: the image and, for a drawing, the pen's path."""
+
+    pixels: Image28
+    path: Features | None = None  # `trajectory.trajectory_features`, for strokes only
 
 
 @dataclass(eq=False, slots=True)  # not frozen: made once per answer, and frozen costs µs
@@ -61,6 +75,7 @@ class Reader:
     def __init__(self, checkpoint: Checkpoint) -> None:
         self.checkpoint = checkpoint
         self.networks: tuple[MLP, ...] = checkpoint.networks
+        self.paths: PathNetworks | None = checkpoint.paths
 
     @property
     def version(self) -> str:
@@ -81,38 +96,46 @@ class Reader:
     # Inputs -------------------------------------------------------------------------
 
     @staticmethod
-    def from_strokes(strokes: ListLike, width: float, height: float, limits: Limits) -> Image28:
-        """The network's input for strokes drawn on a ``width`` x ``height`` canvas.
+    def from_strokes(strokes: ListLike, width: float, height: float, limits: Limits) -> Ink:
+        """The inputs for strokes drawn on a ``width`` x ``height`` canvas: the image and
+        the pen's trajectory.
 
         Raises InvalidInput beyond ``limits`` or for malformed points, EmptyDrawing for
         no points (see `preprocess.strokes_to_pixels`)."""
         check_stroke_limits(strokes, limits)
-        return strokes_to_pixels(strokes, width, height)
+        drawn, points = read_strokes(strokes, width, height)  # checks every point
+        return Ink(points_to_pixels(drawn, points), points_trajectory(points, drawn.lengths))
 
     @staticmethod
-    def from_image(data: bytes, limits: Limits) -> Image28:
-        """The network's input for image bytes (PNG, JPEG, GIF, BMP, WEBP)."""
-        return image_to_pixels(
-            data, max_bytes=limits.max_image_bytes, max_pixels=limits.max_image_pixels
+    def from_image(data: bytes, limits: Limits) -> Ink:
+        """The input for image bytes (PNG, JPEG, GIF, BMP, WEBP)."""
+        return Ink(
+            image_to_pixels(
+                data, max_bytes=limits.max_image_bytes, max_pixels=limits.max_image_pixels
+            )
         )
 
     @staticmethod
-    def from_pixels(grid: npt.ArrayLike) -> Image28:
+    def from_pixels(grid: npt.ArrayLike) -> Ink:
         """A 28x28 grid already in the MNIST convention, checked."""
-        return pixels_to_array(grid)
+        return Ink(pixels_to_array(grid))
 
     # Answers ------------------------------------------------------------------------
 
-    def probabilities(self, X: Batch) -> npt.NDArray[np.float32]:
-        """(n, 10) float32: the networks' softmax outputs averaged, for ``X`` (n, 784)."""
-        if len(self.networks) == 1:
-            return self.networks[0].predict_proba(X)
-        total = self.networks[0].predict_proba(X)
-        for network in self.networks[1:]:
-            total += network.predict_proba(X)
-        return total / np.float32(len(self.networks))
+    def probabilities(
+        self, X: Batch, paths: npt.NDArray[np.float32] | None = None
+    ) -> Probabilities:
+        """(n, 10) float32 for images ``X`` (n, 784): the image networks' softmax outputs
+        averaged, joined with the trajectory networks' for ``paths`` (n, FEATURES) when
+        given and the version has them."""
+        p = mean_probabilities(self.networks, X)
+        if paths is None or self.paths is None:
+            return p
+        return combine(p, mean_probabilities(self.paths.networks, paths), self.paths.weight)
 
-    predict_proba = probabilities  # what `metrics.evaluate` and friends call
+    def predict_proba(self, X: Batch) -> Probabilities:
+        """The images' probabilities (what `metrics.evaluate` and friends call)."""
+        return self.probabilities(X)
 
     def features(self, X: Batch) -> npt.NDArray[np.float32]:
         """(n, d) float32: the last hidden layer of the first network, each row of unit
@@ -121,23 +144,64 @@ class Reader:
         unit: npt.NDArray[np.float32] = H / (np.linalg.norm(H, axis=1, keepdims=True) + 1e-6)
         return unit
 
-    def read(self, images: Sequence[Image28], *, personal: Personal | None = None) -> list[Reading]:
-        """Each image read in one batch; with ``personal``, blended with that contributor's
+    def read(self, inks: Sequence[Ink], *, personal: Personal | None = None) -> list[Reading]:
+        """Each input read in one batch; with ``personal``, blended with that contributor's
         own labelled drawings (`personal.blend`)."""
-        X = (
-            images[0].reshape(1, -1)
-            if len(images) == 1
-            else np.stack(images).reshape(len(images), -1)
-        )
-        p = self.probabilities(X)
-        weights: list[PersonalWeight | None] = [None] * len(images)
+        X = _pixels(inks)
+        p = self._joined(self.probabilities(X), inks)
+        weights: list[PersonalWeight | None] = [None] * len(inks)
         if personal is not None and len(personal):
             p, counted = blend(p, self.features(X), personal)
             weights = list(counted)
         return [
-            Reading(int(row.argmax()), row, image, weight)
-            for row, image, weight in zip(p, images, weights, strict=True)
+            Reading(int(row.argmax()), row, ink.pixels, weight)
+            for row, ink, weight in zip(p, inks, weights, strict=True)
         ]
+
+    def probabilities_of(self, inks: Sequence[Ink]) -> Probabilities:
+        """(n, 10) float32: what `read` answers for ``inks``, without a contributor."""
+        return self._joined(self.probabilities(_pixels(inks)), inks)
+
+    def _joined(self, p: Probabilities, inks: Sequence[Ink]) -> Probabilities:
+        """The image networks' ``p`` joined, in place, with the trajectory networks' vote
+        for the inputs that came with a path."""
+        drawn = [i for i, ink in enumerate(inks) if ink.path is not None]
+        if self.paths is not None and drawn:
+            paths = np.stack([inks[i].path for i in drawn])  # type: ignore[misc]
+            by_path = mean_probabilities(self.paths.networks, paths)
+            p[drawn] = combine(p[drawn], by_path, self.paths.weight)
+        return p
+
+
+def _pixels(inks: Sequence[Ink]) -> Batch:
+    """The inputs' images as one batch (n, 784)."""
+    if len(inks) == 1:
+        return inks[0].pixels.reshape(1, -1)
+    return np.stack([ink.pixels for ink in inks]).reshape(len(inks), -1)
+
+
+def combine(images: Probabilities, paths: Probabilities, weight: float) -> Probabilities:
+    """The image's and the trajectory's probabilities joined: a weighted geometric mean,
+    p ∝ images^(1 - weight) * paths^weight, rows renormalised. (n, 10) float32 each.
+
+    A geometric mean lets either side veto a digit it finds unlikely, which suits two
+    readers that err on different digits."""
+    floor = np.float32(1e-7)
+    log = (1 - weight) * np.log(images + floor) + weight * np.log(paths + floor)
+    log -= log.max(axis=1, keepdims=True)
+    joined = np.exp(log, dtype=np.float32)
+    out: Probabilities = joined / joined.sum(axis=1, keepdims=True)
+    return out
+
+
+def mean_probabilities(networks: Sequence[MLP], X: npt.NDArray[np.floating]) -> Probabilities:
+    """(n, 10) float32: the networks' softmax outputs for ``X`` (n, inputs), averaged."""
+    total = networks[0].predict_proba(X)
+    if len(networks) == 1:
+        return total
+    for network in networks[1:]:
+        total += network.predict_proba(X)
+    return total / np.float32(len(networks))
 
 
 def check_stroke_limits(strokes: ListLike, limits: Limits) -> None:

@@ -64,7 +64,8 @@ def training_set(
         chosen = split_digits(unipen)["train"] if writers is None else unipen.of_writers(writers)
         kept = chosen.take(~np.isin(chosen.ids, list(label_issues)))
         rng = np.random.default_rng([seed, UNIPEN_STREAM])
-        parts.append(replay(kept, rng, copies=unipen_copies, distort=Distortion()))
+        real = replay(kept, rng, copies=unipen_copies, distort=Distortion())
+        parts.append((real.images, real.labels))
         source.append(
             f"UNIPEN {'training' if writers is None else 'chosen'} writers ({len(kept)} digits, "
             f"{len(chosen) - len(kept)} suspect labels left out) x {unipen_copies}"

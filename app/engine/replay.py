@@ -4,7 +4,8 @@ UNIPEN's points are in each tablet's units. `place_on_canvas` scales a drawing t
 random size (people draw small and large) at a random place on a square canvas, rounds
 the points to 0.1 px and keeps them inside it, as the page does; `replay` then reads
 them through the page's own preprocessing (`strokes_to_pixels`), so training and
-evaluation see exactly what ``POST /predict`` would. With ``distort``, each drawing is
+evaluation see exactly what ``POST /predict`` would, with the pen's trajectory
+(`trajectory.trajectory_features`) of the same placed points. With ``distort``, each drawing is
 also slanted, rotated and stretched a little before it is placed: new handwriting from
 the same strokes, for training.
 """
@@ -16,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.engine.preprocess import strokes_to_pixels
+from app.engine.trajectory import FEATURES, trajectory_features
 from app.engine.unipen import PenDigits, Stroke
 
 CANVAS = 280  # the page's canvas side, in canvas pixels
@@ -68,6 +70,15 @@ def place_on_canvas(
     return [np.clip(np.round(m * scale + offset, 1), 0, canvas) for m in moved]
 
 
+@dataclass(frozen=True, eq=False)
+class Replayed:
+    """Digits replayed on the canvas: all digits once, then all again, and so on."""
+
+    images: npt.NDArray[np.float32]  # (m, 784) in [0, 1], as `strokes_to_pixels` frames them
+    labels: npt.NDArray[np.int64]  # (m,) in 0..9
+    paths: npt.NDArray[np.float32]  # (m, trajectory.FEATURES): the same points' trajectory
+
+
 def replay(
     digits: PenDigits,
     rng: np.random.Generator,
@@ -75,15 +86,15 @@ def replay(
     copies: int = 1,
     distort: Distortion | None = None,
     canvas: int = CANVAS,
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-    """Every digit placed on the canvas ``copies`` times and read as the page reads it.
-
-    Returns images (n * copies, 784) float32 in [0, 1] and their labels (n * copies,)
-    int64: all digits once, then all again, and so on.
-    """
-    images = np.empty((copies * len(digits), 784), dtype=np.float32)
+) -> Replayed:
+    """Every digit placed on the canvas ``copies`` times and read as the page reads it:
+    m = n * copies images, trajectories and labels."""
+    n = len(digits)
+    images = np.empty((copies * n, 784), dtype=np.float32)
+    paths = np.empty((copies * n, FEATURES), dtype=np.float32)
     for c in range(copies):
         for i, strokes in enumerate(digits.strokes):
             placed = place_on_canvas(strokes, rng, canvas=canvas, distort=distort)
-            images[c * len(digits) + i] = strokes_to_pixels(placed, canvas, canvas).ravel()
-    return images, np.tile(digits.labels, copies)
+            images[c * n + i] = strokes_to_pixels(placed, canvas, canvas).ravel()
+            paths[c * n + i] = trajectory_features(placed)
+    return Replayed(images, np.tile(digits.labels, copies), paths)

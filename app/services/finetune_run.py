@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from app.config import Settings
 from app.engine import checkpoint
@@ -21,9 +20,9 @@ from app.engine.card import draft
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
 from app.engine.insights import insights_on
-from app.engine.metrics import evaluate
+from app.engine.metrics import evaluate, evaluate_probabilities
 from app.engine.mnist import to_inputs
-from app.engine.reader import Reader
+from app.engine.reader import Ink, Reader
 from app.engine.replay import Distortion, replay
 from app.engine.train import EpochStats, train
 from app.engine.unipen import load_unipen, split_digits
@@ -57,16 +56,14 @@ class FinetuneOptions:
 Progress = Callable[[dict[str, Any]], None]
 
 
-def render(sample: Sample, settings: Settings) -> NDArray[np.float32]:
-    """The network's input for a stored sample: its strokes drawn again with today's
-    preprocessing, or its stored pixels when it came without strokes. (784,) in [0, 1]."""
+def render(sample: Sample, settings: Settings) -> Ink:
+    """The reader's input for a stored sample: its strokes drawn again with today's
+    preprocessing (and their trajectory), or its stored pixels when it came without."""
     if sample.strokes and sample.canvas_width and sample.canvas_height:
-        image = Reader.from_strokes(
+        return Reader.from_strokes(
             sample.strokes, sample.canvas_width, sample.canvas_height, limits(settings)
         )
-    else:
-        image = np.divide(sample.pixels, 255, dtype=np.float32)
-    return image.reshape(-1)
+    return Ink(np.divide(sample.pixels, 255, dtype=np.float32))
 
 
 def run_finetune(
@@ -95,7 +92,8 @@ def run_finetune(
         raise ConfigError(
             f"expected at least {MIN_SAMPLES} contributed drawings, got {len(samples)}"
         )
-    images = np.stack([render(s, settings) for s in samples])
+    inks = [render(s, settings) for s in samples]
+    images = np.stack([ink.pixels.reshape(-1) for ink in inks])
     labels = np.array([s.label for s in samples], dtype=np.int64)
     rng = np.random.default_rng(options.seed)
     train_idx, test_idx = split_by_contributor(
@@ -113,13 +111,16 @@ def run_finetune(
         chosen = real.take(
             rng.choice(len(real), min(options.real_per_epoch, len(real)), replace=False)
         )
-        real_X, real_y = replay(chosen, rng, distort=Distortion())
+        replayed = replay(chosen, rng, distort=Distortion())
+        real_X, real_y = replayed.images, replayed.labels
         base_X, base_y = np.concatenate([base_X, real_X]), np.concatenate([base_y, real_y])
     test_X, test_y = to_inputs(mnist.test.images), mnist.test.labels.astype(np.int64)
 
     def scores(reader: Reader) -> dict[str, Any]:
         held_out = (
-            evaluate(reader, images[test_idx], labels[test_idx]).to_dict()
+            evaluate_probabilities(
+                reader.probabilities_of([inks[i] for i in test_idx]), labels[test_idx]
+            ).to_dict()
             if len(test_idx)
             else None
         )
@@ -149,10 +150,11 @@ def run_finetune(
         )
 
     report({"stage": "training", "epoch": 0, "epochs": options.epochs})
-    # Each network of the version is fine-tuned on the same data, from its own weights.
+    # Each image network of the version is fine-tuned on the same data, from its own
+    # weights; its trajectory networks, if any, are kept as they are.
     results = [train(config, X, y, init=network, on_epoch=on_epoch) for network in model.networks]
     networks = tuple(r.network for r in results)
-    tuned = Reader(checkpoint.unsaved(networks))
+    tuned = Reader(checkpoint.unsaved(networks, model.paths))
     after = scores(tuned)
     decision = decide(_accuracies(before), _accuracies(after), force=options.force)
 
@@ -188,7 +190,7 @@ def run_finetune(
             },
         },
     )
-    data, full = checkpoint.to_bytes(networks, card)
+    data, full = checkpoint.to_bytes(networks, card, model.paths)
     registry.add(version=full.version, parent=parent, card=full.to_dict(), weights=data)
     summary["version"] = full.version
     if decision.activate:

@@ -7,14 +7,15 @@ from fastapi.concurrency import run_in_threadpool
 from app.config import Settings
 from app.engine.errors import InvalidInput
 from app.engine.personal import Personal as PersonalDrawing
-from app.engine.reader import Image28, Reader, Reading
+from app.engine.reader import Ink, Reader, Reading
 from app.services.reading import limits
 from app.store import StoreUnavailableError
 from app.web.schemas import Drawing, Personal, Prediction
 
 
-def drawing_to_pixels(drawing: Drawing, settings: Settings) -> Image28:
-    """The network's input for a drawing: strokes rendered and framed, or pixels checked."""
+def drawing_to_ink(drawing: Drawing, settings: Settings) -> Ink:
+    """The reader's input for a drawing: strokes rendered and framed (with the pen's
+    trajectory), or pixels checked."""
     if drawing.pixels is not None:
         return Reader.from_pixels(drawing.pixels)
     if drawing.strokes is None or drawing.canvas is None:  # the schema already refuses this
@@ -24,8 +25,8 @@ def drawing_to_pixels(drawing: Drawing, settings: Settings) -> Image28:
     )
 
 
-def upload_to_pixels(data: bytes, settings: Settings) -> Image28:
-    """The network's input for an uploaded image (PNG, JPEG, ...)."""
+def upload_to_ink(data: bytes, settings: Settings) -> Ink:
+    """The reader's input for an uploaded image (PNG, JPEG, ...)."""
     return Reader.from_image(data, limits(settings))
 
 
@@ -43,11 +44,11 @@ def prediction(reading: Reading, version: str) -> Prediction:
 
 
 def predict(
-    model: Reader, images: list[Image28], personal: PersonalDrawing | None = None
+    model: Reader, inks: list[Ink], personal: PersonalDrawing | None = None
 ) -> list[Prediction]:
-    """Read the images in one batch (with a contributor's own drawings, if given) and
+    """Read the inputs in one batch (with a contributor's own drawings, if given) and
     describe each answer."""
-    return [prediction(r, model.version) for r in model.read(images, personal=personal)]
+    return [prediction(r, model.version) for r in model.read(inks, personal=personal)]
 
 
 async def personal_drawings(

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.personal import Personal
-from app.engine.reader import Reader
+from app.engine.reader import Ink, Reader
 from app.engine.replay import replay
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 from tests.browser.drawing import Pages, draw_with_mouse
@@ -45,8 +45,9 @@ def misread_style(unipen_dir: Path) -> tuple[list[Shape], Shape, int]:
     shipped model misreads the fourth, and reads it right with the three as the writer's."""
     reader = Reader(checkpoint.load(get_settings().model_dir / "default.npz"))
     test: PenDigits = split_digits(load_unipen(unipen_dir))["test"]
-    X, y = replay(test, np.random.default_rng(0))
-    read = reader.probabilities(X).argmax(axis=1)
+    replayed = replay(test, np.random.default_rng(0))
+    X, y = replayed.images, replayed.labels
+    read = reader.probabilities(X, replayed.paths).argmax(axis=1)
     features = reader.features(X)
     for writer in sorted(set(test.writers.tolist())):
         for digit in range(10):
@@ -56,7 +57,8 @@ def misread_style(unipen_dir: Path) -> tuple[list[Shape], Shape, int]:
                 if len(saved) < 3:
                     continue
                 mine = Personal.of(features[saved], y[saved])
-                if reader.read([X[target].reshape(28, 28)], personal=mine)[0].digit == digit:
+                ink = Ink(X[target].reshape(28, 28), replayed.paths[target])
+                if reader.read([ink], personal=mine)[0].digit == digit:
                     shapes = [as_shape(test.strokes[i]) for i in saved]
                     return shapes, as_shape(test.strokes[target]), digit
     pytest.fail("no misread drawing that three of its writer's own would correct")

@@ -7,7 +7,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.engine import checkpoint
-from app.engine.card import ModelCard, migrate
+from app.engine.card import SCHEMA, ModelCard, migrate
 from app.engine.errors import ModelFileError
 from app.engine.network import MLP
 
@@ -17,6 +17,8 @@ OLD_CARDS = {
     "default.json": (Path(__file__).parent / "cards" / "default.json").read_text(),
     "baseline.json": (PROJECT_ROOT / "model" / "baseline.json").read_text(),
 }
+# Schema 2: the five-network model shipped before trajectory networks (commit f923363).
+SCHEMA_2_CARD = (Path(__file__).parent / "cards" / "ensemble-schema2.json").read_text()
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def test_round_trip_keeps_weights_and_card(saved: tuple[MLP, Path]) -> None:
     assert card.metrics["mnist_test"]["accuracy"] == 0.5
     assert card.parameters == net.n_parameters and card.architecture.sizes == (12, 5, 10)
     assert card.version == loaded.version and card.weights_sha256[:10] in loaded.version
-    assert card.created[:4].isdigit() and card.schema == 2
+    assert card.created[:4].isdigit() and card.schema == SCHEMA == 3
     assert sorted(p.name for p in path.parent.iterdir()) == ["m.json", "m.npz"]  # no temp files
 
 
@@ -158,7 +160,7 @@ def test_todays_shipped_cards_of_schema_1_still_load() -> None:
         old = json.loads(OLD_CARDS[name])
         assert "schema" not in old
         card = ModelCard.from_dict(old, source=name)
-        assert card.schema == 2 and card.architecture.networks == 1
+        assert card.schema == SCHEMA and card.architecture.networks == 1
         assert card.training is not None and card.training.data is not None
         assert card.training.data.credits == () and card.version == old["version"]
         again = card.to_dict()
@@ -173,5 +175,45 @@ def test_a_card_lacking_a_field_is_refused() -> None:
     with pytest.raises(ModelFileError, match="card lacks a valid field 'weights_sha256'"):
         ModelCard.from_dict(card, source="x")
     assert migrate({"format": "digitpad-mlp/1", "architecture": {"sizes": [1, 2]}}) == {
-        "format": "digitpad-mlp/1", "architecture": {"networks": 1, "sizes": [1, 2]}, "schema": 2
+        "format": "digitpad-mlp/1", "architecture": {"networks": 1, "sizes": [1, 2]}, "schema": 3
     }  # fmt: skip
+
+
+def test_a_card_of_schema_2_loads_as_a_model_of_images_only() -> None:
+    old = json.loads(SCHEMA_2_CARD)
+    assert old["schema"] == 2
+    card = ModelCard.from_dict(old, source="schema 2")
+    assert card.schema == 3 and card.architecture.networks == 5
+    assert card.architecture.trajectory is None and card.training is not None
+    assert card.training.trajectory is None and card.version == old["version"]
+    assert ModelCard.from_dict(card.to_dict(), source="again") == card
+
+
+def test_trajectory_networks_round_trip_and_are_covered_by_the_digest(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    images = MLP.initialise((12, 5, 10), "relu", rng)
+    paths = checkpoint.PathNetworks(
+        tuple(MLP.initialise((8, 4, 10), "relu", rng) for _ in range(2)), 0.3
+    )
+    path = tmp_path / "t.npz"
+    card = checkpoint.save(images, path, {}, paths)
+    arch = card.architecture.trajectory
+    assert arch is not None and (arch.sizes, arch.networks, arch.weight) == ((8, 4, 10), 2, 0.3)
+    assert card.parameters == images.n_parameters + 2 * paths.networks[0].n_parameters
+    assert card.weights_sha256 != checkpoint.weights_digest(images)
+    loaded = checkpoint.load(path)
+    assert loaded.paths is not None and loaded.paths.weight == 0.3
+    for a, b in zip(paths.networks, loaded.paths.networks, strict=True):
+        for p, q in zip(a.parameters(), b.parameters(), strict=True):
+            np.testing.assert_array_equal(p, q)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    assert {"t0.W0", "t1.b1", "n0.W0"} <= set(arrays)
+    arrays["t1.W0"][0, 0] += 1
+    np.savez(path, **arrays)
+    with pytest.raises(ModelFileError, match="SHA-256"):
+        checkpoint.load(path)
+    card_json = card.to_dict()
+    card_json["architecture"]["trajectory"]["weight"] = 1.5
+    with pytest.raises(ModelFileError, match=r"trajectory weight in \[0, 1\], got 1.5"):
+        checkpoint.from_bytes(checkpoint.to_bytes(images, {}, paths)[0], card_json, source="t")

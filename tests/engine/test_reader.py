@@ -8,7 +8,8 @@ from app.engine.errors import EmptyDrawing, InvalidInput
 from app.engine.network import MLP
 from app.engine.personal import Personal
 from app.engine.preprocess import strokes_to_pixels
-from app.engine.reader import Limits, Reader
+from app.engine.reader import Ink, Limits, Reader, combine
+from app.engine.trajectory import FEATURES, trajectory_features
 
 ONE = [[[140.0, 40.0 + 10 * i] for i in range(21)]]
 
@@ -23,7 +24,7 @@ def reader(count: int = 1) -> Reader:
 def test_one_network_answers_with_its_own_probabilities() -> None:
     r = reader()
     image = strokes_to_pixels(ONE, 280, 280)
-    (reading,) = r.read([image])
+    (reading,) = r.read([Ink(image)])
     expected = r.network.predict_proba(image.reshape(1, 784))[0]
     np.testing.assert_allclose(reading.probabilities, expected, rtol=1e-6)
     assert reading.digit == int(expected.argmax()) and reading.pixels is image
@@ -35,7 +36,7 @@ def test_several_networks_are_averaged() -> None:
     X = np.random.default_rng(0).random((5, 784), dtype=np.float32)
     mean = sum(n.predict_proba(X) for n in r.networks) / 3
     np.testing.assert_allclose(r.probabilities(X), mean, rtol=1e-5)
-    readings = r.read(list(X.reshape(5, 28, 28)))
+    readings = r.read([Ink(x) for x in X.reshape(5, 28, 28)])
     assert [x.digit for x in readings] == mean.argmax(axis=1).tolist()
 
 
@@ -48,8 +49,11 @@ def test_inputs_are_checked_against_the_limits() -> None:
         Reader.from_strokes([[[0.0, float(i)] for i in range(6)]], 280, 280, tight)
     with pytest.raises(EmptyDrawing):
         Reader.from_strokes([[]], 280, 280, tight)
-    image = Reader.from_strokes(ONE, 280, 280, Limits())
-    np.testing.assert_array_equal(image, strokes_to_pixels(ONE, 280, 280))
+    ink = Reader.from_strokes(ONE, 280, 280, Limits())
+    np.testing.assert_array_equal(ink.pixels, strokes_to_pixels(ONE, 280, 280))
+    assert ink.path is not None
+    np.testing.assert_array_equal(ink.path, trajectory_features(ONE))
+    assert Reader.from_pixels([[0.5] * 28] * 28).path is None
     with pytest.raises(InvalidInput):
         Reader.from_pixels([[0.5] * 27] * 28)
 
@@ -58,14 +62,56 @@ def test_a_contributors_drawings_move_the_answer_towards_their_label() -> None:
     r = reader()
     image = strokes_to_pixels(ONE, 280, 280)
     X = image.reshape(1, 784)
-    plain = r.read([image])[0]
+    plain = r.read([Ink(image)])[0]
     label = (plain.digit + 3) % 10  # a label the network does not give this drawing
     others = np.random.default_rng(1).random((9, 784), dtype=np.float32)
     personal = Personal.of(
         r.features(np.concatenate([X, others])), [label, *[d for d in range(10) if d != label]]
     )
-    blended = r.read([image], personal=personal)[0]
+    blended = r.read([Ink(image)], personal=personal)[0]
     assert blended.digit == label
     assert blended.personal is not None and blended.personal.samples == 10
     assert 0 < blended.personal.weight <= 1
     assert blended.probabilities[label] > plain.probabilities[label]
+
+
+def with_paths(weight: float) -> Reader:
+    rng = np.random.default_rng(5)
+    images = MLP.initialise((784, 16, 10), "relu", rng)
+    paths = tuple(MLP.initialise((FEATURES, 16, 10), "relu", rng) for _ in range(2))
+    return Reader(checkpoint.unsaved(images, checkpoint.PathNetworks(paths, weight)))
+
+
+def test_drawings_are_read_by_image_and_trajectory_together_images_by_the_image_alone() -> None:
+    r = with_paths(0.4)
+    assert r.paths is not None
+    drawn = Reader.from_strokes(ONE, 280, 280, Limits())
+    assert drawn.path is not None
+    X, path = drawn.pixels.reshape(1, 784), drawn.path.reshape(1, -1)
+    image_p = r.network.predict_proba(X)
+    path_p = (r.paths.networks[0].predict_proba(path) + r.paths.networks[1].predict_proba(path)) / 2
+    expected = combine(image_p, path_p, 0.4)[0]
+    as_drawing, as_image = r.read([drawn, Ink(drawn.pixels)])  # one batch, mixed
+    np.testing.assert_allclose(as_drawing.probabilities, expected, rtol=1e-5)
+    np.testing.assert_allclose(as_image.probabilities, image_p[0], rtol=1e-5)
+    np.testing.assert_allclose(r.probabilities(X, path)[0], expected, rtol=1e-5)
+
+
+def test_combine_is_a_weighted_geometric_mean_of_the_two_readers() -> None:
+    a = np.array([[0.7, 0.2, 0.1] + [0.0] * 7], dtype=np.float32)
+    b = np.array([[0.1, 0.8, 0.1] + [0.0] * 7], dtype=np.float32)
+    np.testing.assert_allclose(combine(a, b, 0.0), a, atol=1e-6)
+    np.testing.assert_allclose(combine(a, b, 1.0), b, atol=1e-6)
+    half = combine(a, b, 0.5)[0]
+    assert half.dtype == np.float32 and abs(half.sum() - 1) < 1e-6
+    raw = np.sqrt(a[0, :3] * b[0, :3])
+    np.testing.assert_allclose(half[:3], raw / raw.sum(), rtol=1e-4)
+    assert half[1] > half[0]  # 0.8 * 0.2 beats 0.7 * 0.1
+
+
+def test_points_with_times_give_the_same_ink_as_points_without() -> None:
+    timed = [[[x, y, 1000.0 + i] for i, (x, y) in enumerate(stroke)] for stroke in ONE]
+    plain, with_times = (Reader.from_strokes(d, 280, 280, Limits()) for d in (ONE, timed))
+    np.testing.assert_array_equal(plain.pixels, with_times.pixels)
+    assert plain.path is not None and with_times.path is not None
+    np.testing.assert_array_equal(plain.path, with_times.path)

@@ -4,6 +4,7 @@ import numpy as np
 
 from app.engine.preprocess import strokes_to_pixels
 from app.engine.replay import CANVAS, Distortion, place_on_canvas, replay
+from app.engine.trajectory import FEATURES, trajectory_features
 from app.engine.unipen import PenDigits
 
 # A "7" in tablet units (a bar, then a stem), and a "1" far smaller, in other units.
@@ -47,16 +48,19 @@ def test_placing_keeps_the_shape_and_distorting_changes_it() -> None:
 
 
 def test_replay_reads_each_digit_as_the_page_would() -> None:
-    images, labels = replay(digits(), np.random.default_rng(2), copies=3)
+    out = replay(digits(), np.random.default_rng(2), copies=3)
+    images = out.images
     assert images.shape == (6, 784) and images.dtype == np.float32
-    assert labels.tolist() == [7, 1] * 3
+    assert out.labels.tolist() == [7, 1] * 3
     assert images.min() >= 0 and images.max() <= 1
+    assert out.paths.shape == (6, FEATURES)
     rng = np.random.default_rng(2)
-    again = strokes_to_pixels(place_on_canvas(SEVEN, rng), CANVAS, CANVAS)
-    assert np.array_equal(images[0].reshape(28, 28), again)
+    placed = place_on_canvas(SEVEN, rng)
+    assert np.array_equal(images[0].reshape(28, 28), strokes_to_pixels(placed, CANVAS, CANVAS))
+    assert np.array_equal(out.paths[0], trajectory_features(placed))
 
 
 def test_replay_is_reproducible_from_its_generator() -> None:
-    a, _ = replay(digits(), np.random.default_rng(3), distort=Distortion())
-    b, _ = replay(digits(), np.random.default_rng(3), distort=Distortion())
-    assert np.array_equal(a, b)
+    a = replay(digits(), np.random.default_rng(3), distort=Distortion())
+    b = replay(digits(), np.random.default_rng(3), distort=Distortion())
+    assert np.array_equal(a.images, b.images) and np.array_equal(a.paths, b.paths)

@@ -20,6 +20,7 @@ Only the shape of the points matters: the same drawing moved or scaled on the ca
 import functools
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,15 @@ Strokes = Sequence[npt.ArrayLike] | npt.NDArray[Any]
 Points = npt.NDArray[np.float64]
 
 
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """What a drawing's points need beside them: its canvas and where its strokes end."""
+
+    width: float  # canvas pixels
+    height: float
+    lengths: tuple[int, ...]  # each stroke's number of points, in order
+
+
 def strokes_to_pixels(
     strokes: Strokes, width: float, height: float, *, pen_width: float = PEN_WIDTH
 ) -> Ink:
@@ -52,7 +62,29 @@ def strokes_to_pixels(
 
     Arguments and errors as for `render_strokes`.
     """
-    box = render_strokes(strokes, width, height, pen_width=pen_width)
+    return points_to_pixels(*read_strokes(strokes, width, height), pen_width=pen_width)
+
+
+def read_strokes(strokes: Strokes, width: float, height: float) -> tuple[Drawn, Points]:
+    """A drawing's points read and checked: what `points_to_pixels` draws.
+
+    Arguments and errors as for `render_strokes`. Returns the size of the canvas and
+    each stroke's number of points (a `Drawn`), and all the points (x, y), one stroke
+    after the other, (n, 2) float64 (times dropped)."""
+    _check_canvas_side("width", width)
+    _check_canvas_side("height", height)
+    if not is_list(strokes):
+        raise InvalidInput(f"expected a list of strokes, got {show(strokes)}")
+    lengths, points = _read_strokes(strokes, np.array([width, height]))
+    if not len(points):
+        got = f"{len(strokes)} empty strokes" if len(strokes) else "no strokes"
+        raise EmptyDrawing(f"expected a drawing with at least one point, got {got}")
+    return Drawn(float(width), float(height), tuple(lengths)), points
+
+
+def points_to_pixels(drawn: Drawn, points: Points, *, pen_width: float = PEN_WIDTH) -> Ink:
+    """`strokes_to_pixels` of a drawing already read by `read_strokes`."""
+    box = _render(drawn, points, pen_width)
     return frame_supersampled(box, SUPERSAMPLE)
 
 
@@ -74,17 +106,15 @@ def render_strokes(
     not finite, or more than one canvas size outside the canvas, or if the canvas size is
     not a number in (0, 10000]; EmptyDrawing if there are no points at all.
     """
+    return _render(*read_strokes(strokes, width, height), pen_width)
+
+
+def _render(drawn: Drawn, points: Points, pen_width: float) -> Ink:
     if not 0 < pen_width < BOX:
         raise ConfigError(f"expected pen_width in (0, {BOX}), got {pen_width!r}")
-    _check_canvas_side("width", width)
-    _check_canvas_side("height", height)
-    if not is_list(strokes):
-        raise InvalidInput(f"expected a list of strokes, got {show(strokes)}")
-    lengths, points = _read_strokes(strokes, np.array([width, height]))
-    if not len(points):
-        got = f"{len(strokes)} empty strokes" if len(strokes) else "no strokes"
-        raise EmptyDrawing(f"expected a drawing with at least one point, got {got}")
-    return _draw(points, lengths, pen_width, min_span=MIN_SPAN * max(width, height))
+    return _draw(
+        points, list(drawn.lengths), pen_width, min_span=MIN_SPAN * max(drawn.width, drawn.height)
+    )
 
 
 def _check_canvas_side(name: str, value: object) -> None:

@@ -12,10 +12,10 @@ from starlette.datastructures import UploadFile
 from app.config import Settings
 from app.engine.errors import InvalidInput
 from app.engine.explain import explain
-from app.engine.reader import Image28
+from app.engine.reader import Ink
 from app.web.deps import ModelDep, SettingsDep
 from app.web.errors import responses
-from app.web.inputs import drawing_to_pixels, personal_drawings, predict, upload_to_pixels
+from app.web.inputs import drawing_to_ink, personal_drawings, predict, upload_to_ink
 from app.web.middleware.observability import observe
 from app.web.schemas import (
     BatchPrediction,
@@ -54,8 +54,8 @@ DRAWING_BODY: dict[str, Any] = {
 DRAWING_ERRORS = responses(413, 415, 422)
 
 
-async def read_image(request: Request, settings: Settings) -> tuple[Image28, str | None]:
-    """The network's input from a request (JSON strokes or pixels, or a multipart image)
+async def read_ink(request: Request, settings: Settings) -> tuple[Ink, str | None]:
+    """The reader's input from a request (JSON strokes or pixels, or a multipart image)
     and the contributor id the JSON body names, if any."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -64,12 +64,12 @@ async def read_image(request: Request, settings: Settings) -> tuple[Image28, str
         if not isinstance(upload, UploadFile):
             raise InvalidInput("expected a multipart file field named 'image'")
         data = await upload.read(settings.max_image_bytes + 1)
-        return await run_in_threadpool(upload_to_pixels, data, settings), None
+        return await run_in_threadpool(upload_to_ink, data, settings), None
     if content_type.startswith("application/json"):
         drawing = parse_drawing(await request.body())
         # A drawing takes about 0.2 ms to render (its size is bounded by the limits):
         # cheaper on the event loop than the trip to a worker thread and back.
-        return drawing_to_pixels(drawing, settings), drawing.contributor
+        return drawing_to_ink(drawing, settings), drawing.contributor
     raise HTTPException(
         415, f"expected application/json or multipart/form-data, got {content_type!r}"
     )
@@ -81,9 +81,9 @@ async def read_image(request: Request, settings: Settings) -> tuple[Image28, str
 async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) -> Prediction:
     """Read one digit: JSON strokes + canvas, JSON pixels, or a multipart ``image`` file.
     With a ``contributor`` id, that contributor's own labelled drawings count too."""
-    image, contributor = await read_image(request, settings)
+    ink, contributor = await read_ink(request, settings)
     personal = await personal_drawings(request, model, contributor)
-    return observe(request, predict(model, [image], personal))[0]
+    return observe(request, predict(model, [ink], personal))[0]
 
 
 @router.post(
@@ -92,11 +92,11 @@ async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) 
 async def explain_one(request: Request, model: ModelDep, settings: SettingsDep) -> Explained:
     """Read one digit (bodies as for /predict) and say why: a saliency map over the 28x28
     input and the hidden units that fired most."""
-    image, contributor = await read_image(request, settings)
+    ink, contributor = await read_ink(request, settings)
     personal = await personal_drawings(request, model, contributor)
-    reasons = await run_in_threadpool(explain, model.network, image)
+    reasons = await run_in_threadpool(explain, model.network, ink.pixels)
     return Explained(
-        **observe(request, predict(model, [image], personal), count=False)[0].model_dump(),
+        **observe(request, predict(model, [ink], personal), count=False)[0].model_dump(),
         saliency=np.round(reasons.saliency, 3).tolist(),
         hidden=[
             [
@@ -121,26 +121,26 @@ async def predict_batch(
     refuses the whole batch."""
     if len(body.items) > settings.max_batch:
         raise InvalidInput(f"expected at most {settings.max_batch} items, got {len(body.items)}")
-    images = await run_in_threadpool(batch_inputs, body.items, settings)
-    answers: list[Prediction | None] = [None] * len(images)
+    inks = await run_in_threadpool(batch_inputs, body.items, settings)
+    answers: list[Prediction | None] = [None] * len(inks)
     for contributor in dict.fromkeys(item.contributor for item in body.items):
         mine = [i for i, item in enumerate(body.items) if item.contributor == contributor]
         personal = await personal_drawings(request, model, contributor)
-        read = predict(model, [images[i] for i in mine], personal)
+        read = predict(model, [inks[i] for i in mine], personal)
         for i, answer in zip(mine, read, strict=True):
             answers[i] = answer
     return BatchPrediction(predictions=observe(request, [a for a in answers if a is not None]))
 
 
-def batch_inputs(items: list[Drawing], settings: Settings) -> list[Image28]:
-    """Each item's input for the network; InvalidInput naming the first bad item."""
-    images = []
+def batch_inputs(items: list[Drawing], settings: Settings) -> list[Ink]:
+    """Each item's input for the reader; InvalidInput naming the first bad item."""
+    inks = []
     for i, item in enumerate(items):
         try:
-            images.append(drawing_to_pixels(item, settings))
+            inks.append(drawing_to_ink(item, settings))
         except InvalidInput as error:
             raise InvalidInput(f"items[{i}]: {error}") from error
-    return images
+    return inks
 
 
 def parse_drawing(body: bytes) -> Drawing:

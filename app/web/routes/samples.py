@@ -12,7 +12,7 @@ from app.engine.figures import encode_png
 from app.store import NewSample, Sample
 from app.web.deps import Admin, SettingsDep, StoreDep
 from app.web.export import FORMATS, build_export, chunks
-from app.web.inputs import drawing_to_pixels
+from app.web.inputs import drawing_to_ink
 from app.web.schemas import (
     Canvas,
     Id,
@@ -72,7 +72,7 @@ async def contribute(
     # Rendered on the event loop (as /predict does); only the database write waits in a
     # thread. A whole sync route in threads made the threads queue for the GIL, which
     # took the p99 at concurrency 16 from about 50 to 100 ms.
-    image = drawing_to_pixels(body, settings)
+    image = drawing_to_ink(body, settings).pixels
     sample = await run_in_threadpool(
         store.add,
         NewSample(
