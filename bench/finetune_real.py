@@ -16,6 +16,7 @@ Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist DIGITPAD_UNIPEN_DIR=../shared/data
 import argparse
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from app.engine.recipe import training_set
 from app.engine.replay import place_on_canvas
 from app.engine.train import TrainConfig, train
 from app.engine.trajectory import trajectories
+from app.engine.trajectory_recipe import PATH_CONFIG, path_networks, path_training_set
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings, read_label_issues
 from app.services.finetune_run import FinetuneOptions
@@ -47,9 +49,18 @@ def as_proxy(digits: PenDigits, rng: np.random.Generator) -> tuple[ProxySet, dic
 
 
 def trained(
-    unipen: PenDigits, writers: set[str], config: TrainConfig, copies: int, out: Path
+    unipen: PenDigits,
+    writers: set[str],
+    config: TrainConfig,
+    copies: int,
+    out: Path,
+    *,
+    trajectory_networks: int = 1,
+    validation_writers: set[str] | None = None,
 ) -> Path:
-    """A one-network model of the shipped recipe on MNIST plus ``writers``, saved at ``out``."""
+    """A one-network model of the shipped recipe on MNIST plus ``writers``, with
+    ``trajectory_networks`` trajectory networks trained on ``writers`` (their weight
+    chosen on ``validation_writers``), saved at ``out``."""
     data = training_set(
         load_mnist_from_settings(),
         scripted=12_000,
@@ -60,8 +71,15 @@ def trained(
         seed=config.seed,
     )
     result = train(config, data.images, data.labels)
+    paths = None
+    if trajectory_networks:
+        issues = read_label_issues(LABEL_ISSUES)
+        X, y = path_training_set(unipen, copies=20, label_issues=issues, writers=writers, seed=0)
+        results = [train(replace(PATH_CONFIG, seed=k), X, y) for k in range(trajectory_networks)]
+        images = Reader(checkpoint.unsaved(result.network))
+        paths, _ = path_networks(images, results, unipen, 0, validation_writers)
     training = {"command": "bench/finetune_real.py", "data": {"source": data.source}}
-    checkpoint.save(result.network, out, {"training": training})
+    checkpoint.save(result.network, out, {"training": training}, paths)
     return out
 
 
@@ -70,6 +88,7 @@ def main() -> None:
     parser.add_argument("--sites", default=SITES, help="comma-separated sites left out")
     parser.add_argument("--epochs", type=int, default=20, help="for the base and reference")
     parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument("--trajectory-networks", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="keep the base and reference here, reuse them")
     parser.add_argument(
@@ -103,10 +122,14 @@ def main() -> None:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         base, reference = folder / "base.npz", folder / "reference.npz"
+        validation = set(split_digits(unipen)["validation"].writers.tolist()) - set(
+            unseen.writers.tolist()
+        )
+        more = {"trajectory_networks": args.trajectory_networks, "validation_writers": validation}
         if not base.exists():
-            trained(unipen, known, config, args.copies, base)
+            trained(unipen, known, config, args.copies, base, **more)
         if not reference.exists():
-            trained(unipen, known | contributing, config, args.copies, reference)
+            trained(unipen, known | contributing, config, args.copies, reference, **more)
         print(f"base and reference ready ({time.perf_counter() - started:.0f} s)")
         loop = finetune_loop(base, proxy, images, None, args.seed, **overrides)
         others = ~np.isin(unseen.writers, list(contributing))

@@ -2,7 +2,9 @@
 
 Fine-tuning is the same training loop (``train.train``) started from the active model's
 weights with a preset config (``finetune_config``), on a training set that mixes MNIST
-with the contributed drawings, oversampled to a chosen share (``mix``). It is judged on
+with the contributed drawings, oversampled to a chosen share (``mix``); trajectory
+networks the same way, on pen paths (real ones, and the contributed drawings' bent a
+little, `replay.bent_paths`). It is judged on
 contributions held out by contributor (``split_by_contributor``), so no person's drawings
 are on both sides, and on the MNIST test set; ``decide`` says whether the new version may
 replace the old one.
@@ -67,7 +69,9 @@ def mix(
 
 def finetune_config(network: MLP, *, epochs: int, seed: int, lr: float = 3e-4) -> TrainConfig:
     """The fine-tuning preset: the network's own shape, a small learning rate decaying to
-    zero, no warm-up, no validation split (held-out contributions judge the result)."""
+    zero, no warm-up, no validation split (held-out contributions judge the result); the
+    image augmentation for image networks only (a trajectory network's inputs are not
+    images)."""
     return TrainConfig(
         arch=network.sizes,
         activation=network.activation,
@@ -75,6 +79,7 @@ def finetune_config(network: MLP, *, epochs: int, seed: int, lr: float = 3e-4) -
         epochs=epochs,
         warmup_epochs=0,
         validation_size=0,
+        augment=network.sizes[0] == 784,
         seed=seed,
     )
 

@@ -79,6 +79,20 @@ class Replayed:
     paths: npt.NDArray[np.float32]  # (m, trajectory.FEATURES): the same points' trajectory
 
 
+def bent_paths(
+    drawings: Sequence[Sequence[Stroke]], rng: np.random.Generator, *, copies: int
+) -> npt.NDArray[np.float32]:
+    """The trajectories of ``drawings`` (strokes (k, 2) float64, any units), each placed
+    ``copies`` times with a `Distortion`: (copies * n, FEATURES) float32, all drawings
+    once, then all again. New handwriting from a few contributed drawings."""
+    paths = np.empty((copies * len(drawings), FEATURES), dtype=np.float32)
+    for c in range(copies):
+        for i, strokes in enumerate(drawings):
+            placed = place_on_canvas(strokes, rng, distort=Distortion())
+            paths[c * len(drawings) + i] = trajectory_features(placed)
+    return paths
+
+
 def replay(
     digits: PenDigits,
     rng: np.random.Generator,

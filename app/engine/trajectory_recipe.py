@@ -32,12 +32,17 @@ WEIGHTS = tuple(round(0.05 * i, 2) for i in range(11))  # the weights tried, 0 t
 
 
 def path_training_set(
-    unipen: PenDigits, *, copies: int, label_issues: Collection[int] = (), seed: int
+    unipen: PenDigits,
+    *,
+    copies: int,
+    label_issues: Collection[int] = (),
+    writers: Collection[str] | None = None,
+    seed: int,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
     """Trajectories (m, FEATURES) float32 and labels (m,) int64 of UNIPEN's training
-    writers, m = copies x their digits less ``label_issues`` (UNIPEN ids): all digits
-    once, then all again, each time placed and bent anew."""
-    chosen = split_digits(unipen)["train"]
+    writers (or ``writers``), m = copies x their digits less ``label_issues`` (UNIPEN
+    ids): all digits once, then all again, each time placed and bent anew."""
+    chosen = split_digits(unipen)["train"] if writers is None else unipen.of_writers(writers)
     kept = chosen.take(~np.isin(chosen.ids, list(label_issues)))
     rng = np.random.default_rng([seed, PATH_STREAM])
     placed = [
@@ -60,11 +65,20 @@ def choose_weight(
 
 
 def path_networks(
-    images: Reader, results: list[TrainResult], unipen: PenDigits, seed: int
+    images: Reader,
+    results: list[TrainResult],
+    unipen: PenDigits,
+    seed: int,
+    validation_writers: Collection[str] | None = None,
 ) -> tuple[PathNetworks, dict[str, Any]]:
     """The trained trajectory networks with the weight `choose_weight` gives them on the
-    UNIPEN validation writers, and what the card says of them."""
-    validation = replay(split_digits(unipen)["validation"], np.random.default_rng(0))
+    UNIPEN validation writers (or ``validation_writers``), and what the card says of them."""
+    chosen = (
+        split_digits(unipen)["validation"]
+        if validation_writers is None
+        else unipen.of_writers(validation_writers)
+    )
+    validation = replay(chosen, np.random.default_rng(0))
     networks = tuple(r.network for r in results)
     weight = choose_weight(
         images.probabilities(validation.images),

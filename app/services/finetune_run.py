@@ -17,13 +17,14 @@ import numpy as np
 from app.config import Settings
 from app.engine import checkpoint
 from app.engine.card import draft
+from app.engine.checkpoint import PathNetworks
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate, evaluate_probabilities
 from app.engine.mnist import to_inputs
 from app.engine.reader import Ink, Reader
-from app.engine.replay import Distortion, replay
+from app.engine.replay import Distortion, Replayed, bent_paths, replay
 from app.engine.train import EpochStats, train
 from app.engine.unipen import load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings
@@ -31,6 +32,7 @@ from app.services.reading import limits
 from app.store import ModelRegistry, Sample, SampleStore
 
 MIN_SAMPLES = 10  # fewer contributed drawings than this is not worth a new version
+PATH_COPIES = 5  # bent copies of each contributed drawing's pen path
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def run_finetune(
     mnist_X, mnist_y = to_inputs(mnist.train.images), mnist.train.labels.astype(np.int64)
     picked = rng.choice(len(mnist_X), min(options.mnist_per_epoch, len(mnist_X)), replace=False)
     base_X, base_y = mnist_X[picked], mnist_y[picked]
+    replayed = None
     if options.real_per_epoch and settings.unipen_dir is not None:
         report({"stage": "replaying UNIPEN training writers"})
         real = split_digits(load_unipen(settings.unipen_dir))["train"]
@@ -151,10 +154,16 @@ def run_finetune(
 
     report({"stage": "training", "epoch": 0, "epochs": options.epochs})
     # Each image network of the version is fine-tuned on the same data, from its own
-    # weights; its trajectory networks, if any, are kept as they are.
+    # weights; its trajectory networks too, where there are real pen paths to keep them
+    # reading everyone else (else they are kept as they are).
     results = [train(config, X, y, init=network, on_epoch=on_epoch) for network in model.networks]
     networks = tuple(r.network for r in results)
-    tuned = Reader(checkpoint.unsaved(networks, model.paths))
+    paths = model.paths
+    if paths is not None and replayed is not None:
+        report({"stage": "training trajectory networks"})
+        drawn = [i for i in train_idx if inks[i].path is not None]
+        paths = finetune_paths(paths, [samples[i] for i in drawn], replayed, options, rng)
+    tuned = Reader(checkpoint.unsaved(networks, paths))
     after = scores(tuned)
     decision = decide(_accuracies(before), _accuracies(after), force=options.force)
 
@@ -190,13 +199,41 @@ def run_finetune(
             },
         },
     )
-    data, full = checkpoint.to_bytes(networks, card, model.paths)
+    data, full = checkpoint.to_bytes(networks, card, paths)
     registry.add(version=full.version, parent=parent, card=full.to_dict(), weights=data)
     summary["version"] = full.version
     if decision.activate:
         registry.activate(full.version)
         summary["active"] = full.version
     return summary
+
+
+def finetune_paths(
+    paths: PathNetworks,
+    samples: list[Sample],
+    real: Replayed,
+    options: FinetuneOptions,
+    rng: np.random.Generator,
+) -> PathNetworks:
+    """The trajectory networks fine-tuned from their weights on the real pen paths of
+    ``real`` mixed with the contributed drawings' (each bent ``PATH_COPIES`` times), in
+    the share and for the epochs of ``options``; their weight in the vote kept."""
+    if not samples:
+        return paths
+    drawings = [
+        [np.asarray(s, dtype=np.float64)[:, :2] for s in x.strokes or () if s] for x in samples
+    ]
+    contributed = bent_paths(drawings, rng, copies=PATH_COPIES)
+    labels = np.tile(np.array([x.label for x in samples], dtype=np.int64), PATH_COPIES)
+    X, y = mix(
+        real.paths, real.labels, contributed, labels,
+        share=options.mix, mnist_count=len(real.paths), rng=rng,
+    )  # fmt: skip
+    config = finetune_config(
+        paths.networks[0], epochs=options.epochs, seed=options.seed, lr=options.lr
+    )
+    tuned = tuple(train(config, X, y, init=network).network for network in paths.networks)
+    return PathNetworks(tuned, paths.weight)
 
 
 def _accuracies(scores: dict[str, Any]) -> dict[str, float | None]:

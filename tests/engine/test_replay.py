@@ -3,7 +3,7 @@
 import numpy as np
 
 from app.engine.preprocess import strokes_to_pixels
-from app.engine.replay import CANVAS, Distortion, place_on_canvas, replay
+from app.engine.replay import CANVAS, Distortion, bent_paths, place_on_canvas, replay
 from app.engine.trajectory import FEATURES, trajectory_features
 from app.engine.unipen import PenDigits
 
@@ -64,3 +64,13 @@ def test_replay_is_reproducible_from_its_generator() -> None:
     a = replay(digits(), np.random.default_rng(3), distort=Distortion())
     b = replay(digits(), np.random.default_rng(3), distort=Distortion())
     assert np.array_equal(a.images, b.images) and np.array_equal(a.paths, b.paths)
+
+
+def test_bent_paths_give_each_copy_new_handwriting() -> None:
+    drawing = [np.array(stroke) for stroke in SEVEN]
+    paths = bent_paths([drawing, drawing], np.random.default_rng(4), copies=3)
+    assert paths.shape == (6, FEATURES) and paths.dtype == np.float32
+    assert not np.array_equal(paths[0], paths[2])
+    np.testing.assert_array_equal(
+        paths, bent_paths([drawing, drawing], np.random.default_rng(4), copies=3)
+    )

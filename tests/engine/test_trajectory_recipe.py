@@ -42,3 +42,11 @@ def test_the_training_set_is_the_training_writers_placed_again_for_each_copy(
     assert not np.array_equal(X[:n], X[n:])  # each copy placed and bent anew
     again, _ = path_training_set(unipen, copies=2, label_issues=issues, seed=0)
     np.testing.assert_array_equal(X, again)
+
+
+def test_the_training_set_can_be_chosen_writers(unipen_dir: Path) -> None:
+    unipen = load_unipen(unipen_dir)
+    writers = sorted(set(unipen.writers.tolist()))[:3]
+    X, y = path_training_set(unipen, copies=1, writers=writers, seed=0)
+    mine = unipen.of_writers(writers)
+    assert X.shape == (len(mine), FEATURES) and np.array_equal(y, mine.labels)

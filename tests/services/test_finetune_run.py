@@ -1,0 +1,54 @@
+"""Fine-tuning's trajectory networks: they learn contributed pen paths, their vote kept."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from app.engine.checkpoint import PathNetworks
+from app.engine.network import MLP
+from app.engine.reader import mean_probabilities
+from app.engine.replay import Replayed, bent_paths
+from app.engine.trajectory import FEATURES, trajectory_features
+from app.services.finetune_run import FinetuneOptions, finetune_paths
+from app.store import Sample
+from tests.shapes import DIGITS, Shape, strokes
+
+CROSS: Shape = [[(0.25, 0.2), (0.75, 0.8)], [(0.75, 0.2), (0.25, 0.8)]]  # someone's 4
+
+
+def contributed(count: int, rng: np.random.Generator) -> list[Sample]:
+    return [
+        Sample(
+            id=i, created_at=datetime.now(UTC), label=4, pixels=np.zeros((28, 28), np.uint8),
+            strokes=[[[*p, 1000.0 + j] for j, p in enumerate(s)] for s in strokes(CROSS, rng)],
+            canvas_width=280, canvas_height=280,
+        )
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def real_paths(rng: np.random.Generator) -> Replayed:
+    drawings = [[np.array(s) for s in shape] for shape in DIGITS]
+    paths = bent_paths(drawings, rng, copies=30)
+    labels = np.tile(np.arange(10), 30)
+    return Replayed(np.zeros((len(labels), 784), np.float32), labels, paths)
+
+
+def test_trajectory_networks_learn_the_contributed_paths_and_keep_their_weight() -> None:
+    rng = np.random.default_rng(0)
+    networks = tuple(MLP.initialise((FEATURES, 16, 10), "relu", rng) for _ in range(2))
+    paths = PathNetworks(networks, 0.35)
+    cross = trajectory_features([np.array(s) for s in CROSS]).reshape(1, -1)
+    before = mean_probabilities(networks, cross)[0, 4]
+    options = FinetuneOptions(epochs=5, lr=1e-2)
+    tuned = finetune_paths(paths, contributed(12, rng), real_paths(rng), options, rng)
+    assert tuned.weight == 0.35 and len(tuned.networks) == 2
+    assert all(t.sizes == n.sizes for t, n in zip(tuned.networks, networks, strict=True))
+    assert mean_probabilities(tuned.networks, cross)[0, 4] > max(before, 0.5)
+    assert not np.array_equal(tuned.networks[0].weights[0], networks[0].weights[0])
+
+
+def test_nothing_drawn_leaves_the_trajectory_networks_as_they_are() -> None:
+    rng = np.random.default_rng(1)
+    paths = PathNetworks((MLP.initialise((FEATURES, 8, 10), "relu", rng),), 0.2)
+    assert finetune_paths(paths, [], real_paths(rng), FinetuneOptions(), rng) is paths
