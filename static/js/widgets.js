@@ -32,8 +32,8 @@ export function padShortcut({ key, ctrlKey, metaKey, altKey, shiftKey }) {
   return null;
 }
 
-/** True on Apple devices, whose shortcuts use ⌘ rather than Ctrl. */
-export const isApple = (platform) => /Mac|iPhone|iPad|iPod/.test(platform || "");
+/** True on Apple devices ("macOS", "MacIntel", "iPhone"...), whose shortcuts use ⌘, not Ctrl. */
+export const isApple = (platform) => /mac|iphone|ipad|ipod/i.test(platform || "");
 
 /** True when a key press belongs to a form field rather than to the page's shortcuts. */
 function isTyping(e) {
