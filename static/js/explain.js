@@ -30,8 +30,11 @@ function themeColours(node) {
   };
 }
 
-/** The strongest `UNITS` units of a layer, each with its activation as a share of the top one. */
-function strongest(layer) {
+/**
+ * The first `UNITS` units of a layer (the server lists the most active first), each with
+ * its activation as a share of the top one (0..1, for the bars).
+ */
+export function topUnits(layer) {
   const units = (layer || []).slice(0, UNITS);
   const peak = Math.max(1e-6, ...units.map((u) => u.activation));
   return units.map((u) => ({ ...u, share: Math.max(0, u.activation / peak).toFixed(3) }));
@@ -141,7 +144,7 @@ export class Explainer {
     byId("explain-caption").textContent =
       `Red: ink here pushed the network toward ${aDigit(digit)}; blue: away from it. ` +
       "Each small square below is what one hidden unit looks for, in the same colours.";
-    byId("units").replaceChildren(...strongest(hidden[0]).map((u) => unitPicture(u, colours)));
-    byId("units-2").replaceChildren(...strongest(hidden[1]).map(unitBar));
+    byId("units").replaceChildren(...topUnits(hidden[0]).map((u) => unitPicture(u, colours)));
+    byId("units-2").replaceChildren(...topUnits(hidden[1]).map(unitBar));
   }
 }

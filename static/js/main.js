@@ -5,7 +5,7 @@
  * themselves do nothing on import, so node can import them for the unit tests.
  */
 
-import { initToasts } from "./toasts.js";
+import { initToasts, showError } from "./toasts.js";
 
 /** Each page's module, loaded only on that page. */
 const PAGES = {
@@ -17,8 +17,14 @@ const PAGES = {
 };
 
 initToasts();
-const page = PAGES[document.body.dataset.page];
-if (page) {
-  const { init } = await page();
-  await init();
+const start = PAGES[document.body.dataset.page];
+if (start) {
+  try {
+    const { init } = await start();
+    await init();
+  } catch (error) {
+    // Say so rather than leave a page that looks fine but does nothing.
+    showError("This page could not start. Reload it to try again.");
+    throw error; // the console says why
+  }
 }

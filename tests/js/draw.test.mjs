@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { savedNote, statsLine } from "../../static/js/draw.js";
-import { activation } from "../../static/js/explain.js";
+import { activation, topUnits } from "../../static/js/explain.js";
 import { formatCount } from "../../static/js/format.js";
 import { describe, personalNote } from "../../static/js/reading.js";
 
@@ -50,4 +50,16 @@ test("a hidden unit's activation is short", () => {
   assert.equal(activation(12.34), "12");
   assert.equal(activation(3.456), "3.5");
   assert.equal(activation(-0.04), "-0.0");
+});
+
+test("the units shown are the first eight, their bars as long as their share of the top one", () => {
+  const layer = Array.from({ length: 10 }, (_, i) => ({ unit: i, activation: 8 - i }));
+  const units = topUnits(layer);
+  assert.equal(units.length, 8);
+  assert.deepEqual(
+    units.map((u) => u.share),
+    ["1.000", "0.875", "0.750", "0.625", "0.500", "0.375", "0.250", "0.125"],
+  );
+  assert.equal(topUnits([{ unit: 3, activation: -1 }])[0].share, "0.000", "never negative");
+  assert.deepEqual(topUnits(undefined), []);
 });
