@@ -19,7 +19,10 @@ const MINE_KEY = "digitpad.collect.mine";
 const MAX_THUMBS = 15;
 const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-/** The least-collected digit of `perLabel` ({"0": n, ...}) not `skipped`; ties to the smaller. */
+/**
+ * The least-collected digit of `perLabel` ({"0": n, ...}), ties to the smaller, passing
+ * over the `skipped` ones unless every digit was skipped.
+ */
 export function leastCollected(perLabel, skipped = new Set()) {
   const count = (d) => Number(perLabel?.[String(d)] ?? 0);
   const pool = DIGITS.filter((d) => !skipped.has(d));

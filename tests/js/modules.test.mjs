@@ -8,11 +8,13 @@ import { test } from "node:test";
 const scripts = new URL("../../static/js/", import.meta.url);
 const templates = new URL("../../templates/", import.meta.url);
 
-/** The pages main.js starts: {page: module file}. */
+/** The pages main.js starts: {page: module file}, from its `PAGES` and its imports. */
 async function startedPages() {
   const entry = await readFile(new URL("main.js", scripts), "utf8");
-  const lines = entry.matchAll(/^\s+(\w+): \(\) => import\("\.\/([\w-]+\.js)"\)/gm);
-  return Object.fromEntries([...lines].map(([, page, file]) => [page, file]));
+  const imports = entry.matchAll(/^import \* as (\w+) from "\.\/([\w-]+\.js)";$/gm);
+  const files = Object.fromEntries([...imports].map(([, name, file]) => [name, file]));
+  const pages = /^const PAGES = \{ ([\w, ]+) \};$/m.exec(entry)[1].split(", ");
+  return Object.fromEntries(pages.map((page) => [page, files[page]]));
 }
 
 test("every module but the entry imports without a document", async () => {
