@@ -8,9 +8,9 @@
  *
  * Input: Pointer Events with pointer capture, one pointer at a time (a second finger is
  * ignored; a pen replaces a finger stroke under way, a resting palm), coalesced events
- * for every sample the hardware gives, predicted events to cut the visible lag. The canvas needs `touch-action: none` in CSS so that a finger
- * draws instead of scrolling (set here too, and touch events are cancelled for browsers
- * that ignore it).
+ * for every sample the hardware gives, predicted events to cut the visible lag. The
+ * canvas needs `touch-action: none` in CSS so that a finger draws instead of scrolling
+ * (set here too, and touch events are cancelled for browsers that ignore it).
  *
  * Coordinates: canvas pixels, origin top-left, y down, in a space `width` x `height`:
  * the canvas's CSS size in whole pixels when the drawing began (so the server gets
@@ -20,9 +20,12 @@
  *
  * Rendering: the backing store follows devicePixelRatio (to the exact device pixel when
  * the browser reports device-pixel-content-box), so lines are sharp on high-DPI
- * screens; strokes are quadratic curves through the midpoints of their points, in the
- * canvas's CSS `color`; the drawing is redrawn at most once per animation frame.
+ * screens; strokes are inked as smooth curves (ink.js) in the canvas's CSS `color`; the
+ * drawing is redrawn at most once per animation frame. The geometry is in strokes.js.
  */
+
+import { inkStrokes } from "./ink.js";
+import { backingSize, drawingPoint, keepPoint } from "./strokes.js";
 
 const DEFAULTS = {
   maxStrokes: 100,
@@ -31,9 +34,6 @@ const DEFAULTS = {
   minDistance: 1, // CSS px: closer samples are dropped (the curve stays smooth)
   penRatio: 0.055, // pen diameter as a fraction of the canvas side
 };
-
-const round1 = (v) => Math.round(v * 10) / 10;
-const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 
 export class Pad extends EventTarget {
   /**
@@ -164,9 +164,7 @@ export class Pad extends EventTarget {
     const samples = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
     let added = false;
     for (const s of samples.length ? samples : [e]) added = this._add(s) || added;
-    this._predicted = e.getPredictedEvents
-      ? e.getPredictedEvents().map((p) => this._point(p))
-      : [];
+    this._predicted = e.getPredictedEvents ? e.getPredictedEvents().map((p) => this._point(p)) : [];
     if (added) this._changed("draw");
     else this._schedule();
   }
@@ -183,16 +181,7 @@ export class Pad extends EventTarget {
 
   /** The point of an event in drawing coordinates, clamped to the canvas. */
   _point(e) {
-    const r = this._rect;
-    const sx = this.width / (r.width || 1);
-    const sy = this.height / (r.height || 1);
-    const x = (e.clientX - r.left) * sx;
-    const y = (e.clientY - r.top) * sy;
-    return [
-      round1(clamp(x, 0, this.width)),
-      round1(clamp(y, 0, this.height)),
-      Math.max(0, Math.round(e.timeStamp - this._t0)),
-    ];
+    return drawingPoint(e, this._rect, [this.width, this.height], this._t0);
   }
 
   /** Append an event's point to the active stroke; false when dropped. */
@@ -202,11 +191,7 @@ export class Pad extends EventTarget {
     if (a.full) return false;
     const p = this._point(e);
     const s = a.stroke;
-    if (s.length) {
-      const q = s[s.length - 1];
-      const d = Math.hypot(p[0] - q[0], p[1] - q[1]);
-      if (d === 0 || (!last && d < o.minDistance)) return false;
-    }
+    if (!keepPoint(s, p, o.minDistance, last)) return false;
     if (s.length >= o.maxPointsPerStroke || this.pointCount >= o.maxPoints) {
       a.full = true;
       this._limit("points");
@@ -261,14 +246,10 @@ export class Pad extends EventTarget {
     if (r.width < 2 || r.height < 2) return; // not laid out (hidden): keep everything
     this._css = [r.width, r.height];
     if (this.isEmpty || !this.width) this._resetSpace();
-    // The backing store in device pixels: the browser's exact device-pixel-content-box
-    // when it agrees with devicePixelRatio (some emulators report CSS pixels there).
     const dpr = window.devicePixelRatio || 1;
-    const size = [Math.round(r.width * dpr), Math.round(r.height * dpr)];
-    const d = this._device;
-    const [bw, bh] = d && Math.abs(d[0] - size[0]) <= 2 && Math.abs(d[1] - size[1]) <= 2 ? d : size;
-    if (this.canvas.width !== bw) this.canvas.width = Math.max(1, bw);
-    if (this.canvas.height !== bh) this.canvas.height = Math.max(1, bh);
+    const [bw, bh] = backingSize(this._css, dpr, this._device);
+    if (this.canvas.width !== bw) this.canvas.width = bw;
+    if (this.canvas.height !== bh) this.canvas.height = bh;
     this._ink = getComputedStyle(this.canvas).color || this._ink;
     this._render();
   }
@@ -284,7 +265,7 @@ export class Pad extends EventTarget {
     if ("ResizeObserver" in window) {
       const ro = new ResizeObserver((entries) => {
         const box = entries[0].devicePixelContentBoxSize;
-        const size = box && box[0] ? [box[0].inlineSize, box[0].blockSize] : null;
+        const size = box?.[0] ? [box[0].inlineSize, box[0].blockSize] : null;
         this._device = size && size[0] > 0 && size[1] > 0 ? size : null;
         this._measure();
       });
@@ -299,11 +280,15 @@ export class Pad extends EventTarget {
     // Browser zoom changes devicePixelRatio without always resizing the element.
     const watchDpr = () => {
       const mq = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
-      mq.addEventListener("change", () => {
-        this._device = null;
-        this._measure();
-        watchDpr();
-      }, { once: true });
+      mq.addEventListener(
+        "change",
+        () => {
+          this._device = null;
+          this._measure();
+          watchDpr();
+        },
+        { once: true },
+      );
     };
     watchDpr();
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () =>
@@ -327,74 +312,4 @@ export class Pad extends EventTarget {
     const strokes = this.strokes.map((st) => (st === active ? st.concat(this._predicted) : st));
     inkStrokes(ctx, strokes, pen, this._ink);
   }
-}
-
-/**
- * Draw a drawing's strokes on `canvas`, scaled to fit with a margin and centred: a
- * thumbnail. The canvas's CSS size and devicePixelRatio set its backing store.
- */
-export function drawThumbnail(canvas, strokes, ink) {
-  const r = canvas.getBoundingClientRect();
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.max(1, Math.round(r.width * dpr));
-  canvas.height = Math.max(1, Math.round(r.height * dpr));
-  const points = strokes.flat();
-  if (!points.length) return;
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const side = Math.max(x1 - x0, y1 - y0, 1);
-  const scale = (Math.min(canvas.width, canvas.height) * 0.7) / side;
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(
-    scale,
-    0,
-    0,
-    scale,
-    canvas.width / 2 - ((x0 + x1) / 2) * scale,
-    canvas.height / 2 - ((y0 + y1) / 2) * scale,
-  );
-  inkStrokes(ctx, strokes, Math.max(side * 0.09, 2 / scale), ink || getComputedStyle(canvas).color);
-}
-
-/** Stroke every line and fill every dot with a round pen of diameter `pen`. */
-function inkStrokes(ctx, strokes, pen, ink) {
-  ctx.lineWidth = pen;
-  ctx.lineCap = "round";
-  ctx.lineJoin = "round";
-  ctx.strokeStyle = ink;
-  ctx.fillStyle = ink;
-  ctx.beginPath();
-  for (const pts of strokes) traceDot(ctx, pts, pen / 2);
-  ctx.fill();
-  ctx.beginPath();
-  for (const pts of strokes) if (pts.length > 1) traceCurve(ctx, pts);
-  ctx.stroke();
-}
-
-/** Dots (one-point strokes) as filled circles on the current path. */
-function traceDot(ctx, pts, radius) {
-  if (pts.length !== 1) return;
-  const [x, y] = pts[0];
-  ctx.moveTo(x + radius, y);
-  ctx.arc(x, y, radius, 0, 2 * Math.PI);
-}
-
-/**
- * A smooth line through the points: straight to the first midpoint, then quadratic
- * curves from midpoint to midpoint with each point as the control, straight to the end.
- */
-function traceCurve(ctx, pts) {
-  const n = pts.length;
-  ctx.moveTo(pts[0][0], pts[0][1]);
-  if (n === 2) {
-    ctx.lineTo(pts[1][0], pts[1][1]);
-    return;
-  }
-  for (let i = 1; i < n - 1; i += 1) {
-    const [x, y] = pts[i];
-    const [nx, ny] = pts[i + 1];
-    ctx.quadraticCurveTo(x, y, (x + nx) / 2, (y + ny) / 2);
-  }
-  ctx.lineTo(pts[n - 1][0], pts[n - 1][1]);
 }

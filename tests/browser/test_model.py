@@ -39,7 +39,7 @@ def test_the_page_shows_the_active_version_and_its_history(pages: Pages, api: ht
     page = pages.open("desktop", "/model")
     expect(page.get_by_role("link", name="Model")).to_have_attribute("aria-current", "page")
     expect(by_id(page, "active-version")).to_have_text(active)
-    expect(page.locator(".current [data-field=mnist]")).to_have_text(mnist)
+    expect(page.locator("#current-mnist")).to_have_text(mnist)
     rows = by_id(page, "versions").locator("tbody tr[data-version]")
     expect(rows).to_have_count(len(listed["versions"]))
     row = by_id(page, "versions").locator(f'tr[data-version="{active}"]')

@@ -1,0 +1,169 @@
+/**
+ * sample-tiles.js: a tile of the samples page for one drawing: the 28x28 image the
+ * model saw, the label and the live prediction, where and when it came from. With an
+ * admin token it offers Relabel (PATCH /api/samples/{id}) and Delete (DELETE
+ * /api/samples/{id}), each asked in a panel inside the tile, its error shown there.
+ */
+
+import { adminApi } from "./api.js";
+import { button, el } from "./dom.js";
+import { aDigit, formatDate } from "./format.js";
+import { showSaved } from "./toasts.js";
+
+/** True when a live prediction was made and was not the label. */
+export const isWrong = (s) =>
+  s.predicted !== null && s.predicted !== undefined && s.predicted !== s.label;
+
+/** The chip saying how the drawing was read live: [text, CSS class]. */
+export function predictionChip(sample) {
+  if (sample.predicted === null || sample.predicted === undefined) {
+    return ["no prediction", "chip-muted"];
+  }
+  return [`read as ${sample.predicted}`, isWrong(sample) ? "chip-danger" : "chip-ok"];
+}
+
+export class SampleTile {
+  /**
+   * `sample`: an item of GET /api/samples. `token()`: the admin token typed on the page;
+   * `onRelabelled(tile)` and `onGone(tile)` (deleted, or found gone) tell the page.
+   */
+  constructor(sample, { token, onRelabelled, onGone }) {
+    this.sample = sample;
+    this.token = token;
+    this.onRelabelled = onRelabelled;
+    this.onGone = onGone;
+
+    this.image = el("img", "tile-image");
+    this.image.width = 28;
+    this.image.height = 28;
+    this.image.decoding = "async";
+    this.image.src = sample.image_url;
+    const meta = el("p", "tile-meta", el("span", "tile-id", `#${sample.id}`));
+    if (sample.source) meta.append(el("span", null, sample.source));
+    const time = el("time", null, formatDate(sample.created_at));
+    time.dateTime = sample.created_at;
+    meta.append(time);
+    this.reading = el("p", "tile-reading");
+
+    const relabel = button("Relabel", "btn btn-small", "relabel");
+    relabel.addEventListener("click", () => this.openRelabel());
+    const remove = button("Delete", "btn btn-small btn-danger-quiet", "delete");
+    remove.addEventListener("click", () => this.openDelete());
+    this.actions = el("div", "tile-actions", relabel, remove);
+    this.panel = el("div", "tile-panel");
+    this.panel.hidden = true;
+    this.error = el("p", "tile-error");
+    this.error.setAttribute("role", "alert");
+    this.error.dataset.testid = "tile-error";
+    this.error.hidden = true;
+
+    const body = el("div", "tile-body", this.reading, meta);
+    this.node = el("li", "tile", this.image, body, this.actions, this.panel, this.error);
+    this.node.dataset.testid = "tile";
+    this.node.dataset.sampleId = String(sample.id);
+    this.fillReading();
+    this.showActions();
+  }
+
+  /** Show the label and the prediction as they are now. */
+  fillReading() {
+    const { sample, node } = this;
+    node.dataset.label = String(sample.label);
+    node.dataset.predicted = sample.predicted ?? "";
+    node.classList.toggle("is-wrong", isWrong(sample));
+    const [text, kind] = predictionChip(sample);
+    const prediction = el("span", `chip ${kind}`, text);
+    prediction.dataset.testid = "predicted";
+    if (kind === "chip-danger") prediction.title = "The live prediction was wrong";
+    const label = el("span", "tile-label", String(sample.label));
+    label.dataset.testid = "label";
+    label.title = "Label";
+    this.reading.replaceChildren(label, prediction);
+    this.image.alt = `${aDigit(sample.label)}, 28 × 28 pixels as the model saw it`;
+  }
+
+  /** Offer Relabel and Delete while there is a token and no question is open. */
+  showActions() {
+    if (this.panel.hidden) this.actions.hidden = !this.token();
+  }
+
+  setError(message) {
+    this.error.textContent = message;
+    this.error.hidden = !message;
+  }
+
+  openPanel(...children) {
+    this.setError("");
+    this.panel.replaceChildren(...children);
+    this.panel.hidden = false;
+    this.actions.hidden = true;
+    this.panel.querySelector("button")?.focus();
+  }
+
+  closePanel() {
+    this.panel.hidden = true;
+    this.panel.replaceChildren();
+    this.showActions();
+  }
+
+  setBusy(busy) {
+    this.node.classList.toggle("is-busy", busy);
+    for (const b of this.panel.querySelectorAll("button")) b.disabled = busy;
+  }
+
+  cancelButton(testId) {
+    const cancel = button("Cancel", "btn btn-small btn-quiet", testId);
+    cancel.addEventListener("click", () => this.closePanel());
+    return cancel;
+  }
+
+  openRelabel() {
+    const digits = el("div", "tile-digits");
+    digits.setAttribute("role", "group");
+    digits.setAttribute("aria-label", `New label for drawing #${this.sample.id}`);
+    for (let d = 0; d < 10; d += 1) {
+      const b = button(String(d), "btn btn-small", `relabel-${d}`);
+      b.disabled = d === this.sample.label;
+      b.addEventListener("click", () => this.relabel(d));
+      digits.append(b);
+    }
+    this.openPanel(el("p", "tile-question", "New label:"), digits, this.cancelButton());
+  }
+
+  openDelete() {
+    const confirm = button("Delete", "btn btn-small btn-danger", "confirm-delete");
+    confirm.addEventListener("click", () => this.remove());
+    const choice = el("div", "tile-confirm", confirm, this.cancelButton("cancel-delete"));
+    this.openPanel(el("p", "tile-question", "Delete this drawing?"), choice);
+  }
+
+  /** Send an admin request from the open panel; false (error shown) when it failed. */
+  async request(method, body) {
+    this.setBusy(true);
+    try {
+      return await adminApi(this.token(), `/api/samples/${this.sample.id}`, { method, body });
+    } catch (error) {
+      this.setBusy(false);
+      this.closePanel();
+      this.setError(error.message);
+      if (error.status === 404) this.onGone(this); // already gone
+      return false;
+    }
+  }
+
+  async relabel(digit) {
+    const updated = await this.request("PATCH", { label: digit });
+    if (!updated) return;
+    Object.assign(this.sample, updated);
+    this.closePanel();
+    this.fillReading();
+    showSaved(`Drawing #${this.sample.id} is now labelled ${digit}.`);
+    this.onRelabelled(this);
+  }
+
+  async remove() {
+    if ((await this.request("DELETE")) === false) return;
+    showSaved(`Drawing #${this.sample.id} deleted.`);
+    this.onGone(this);
+  }
+}
