@@ -180,9 +180,17 @@ def gather(model_path: Path, *, baseline_path: Path | None, mnist_dir: Path | No
 
 
 def _architecture(model: Checkpoint) -> str:
-    """The layer sizes ("784-256-128-10"), with how many networks read together ("5 x ...")."""
-    sizes = "-".join(map(str, model.network.sizes))
-    return sizes if len(model.networks) == 1 else f"{len(model.networks)} x {sizes}"
+    """The layer sizes ("784-256-128-10"), with how many networks read together ("5 x ..."),
+    and the trajectory networks (" + 5 x 160-... reading the pen's path")."""
+
+    def layers(count: int, sizes: tuple[int, ...]) -> str:
+        return ("" if count == 1 else f"{count} x ") + "-".join(map(str, sizes))
+
+    images = layers(len(model.networks), model.network.sizes)
+    if model.paths is None:
+        return images
+    paths = model.paths.networks
+    return f"{images} + {layers(len(paths), paths[0].sizes)} reading the pen's path"
 
 
 def render_page(data: ReportData, written: dict[str, RGB]) -> str:

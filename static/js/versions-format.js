@@ -9,12 +9,16 @@ import { isNumber, percent, points } from "./format.js";
 /** A card's accuracy on `set` ("mnist_test", "contrib_test", "unipen_test"), or undefined. */
 export const accuracy = (card, set) => card?.metrics?.[set]?.accuracy;
 
-/** "784 → 256 → 128 → 10", or "5 × 784 → ..." for networks read together; "–" if unknown. */
+/** "784 → 256 → 128 → 10", "5 × 784 → ..." for networks read together, and
+ * " + 5 × 160 → ... reading the pen's path" for trajectory networks; "–" if unknown. */
 export function architecture(card) {
   const sizes = card?.architecture?.sizes;
   if (!Array.isArray(sizes) || !sizes.length) return "–";
-  const networks = card.architecture.networks;
-  return (networks > 1 ? `${networks} × ` : "") + sizes.join(" → ");
+  const layers = (count, s) => (count > 1 ? `${count} × ` : "") + s.join(" → ");
+  const images = layers(card.architecture.networks, sizes);
+  const paths = card.architecture.trajectory;
+  if (!Array.isArray(paths?.sizes)) return images;
+  return `${images} + ${layers(paths.networks, paths.sizes)} reading the pen's path`;
 }
 
 /** Whether a score went "is-up", "is-down" or stayed "is-flat" (to 0.005 points). */

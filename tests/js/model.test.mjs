@@ -19,6 +19,16 @@ test("the architecture names the layers, and how many networks are read together
     architecture({ architecture: { sizes: [784, 256, 128, 10], networks: 5 } }),
     "5 × 784 → 256 → 128 → 10",
   );
+  assert.equal(
+    architecture({
+      architecture: {
+        sizes: [784, 10],
+        networks: 2,
+        trajectory: { sizes: [160, 8, 10], networks: 1, weight: 0.3 },
+      },
+    }),
+    "2 × 784 → 10 + 160 → 8 → 10 reading the pen's path",
+  );
   assert.equal(architecture({}), "–");
 });
 
