@@ -8,14 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from app.store.models import (
+from app.store.records import NewSample
+from app.store.tables import (
     CONTRIBUTOR_LENGTH,
     IDEMPOTENCY_KEY_LENGTH,
     MODEL_VERSION_LENGTH,
     SOURCE_LENGTH,
     check_plain_json,
 )
-from app.store.records import NewSample
 
 DIGITS = range(10)
 

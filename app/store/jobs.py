@@ -15,7 +15,7 @@ from sqlalchemy import Engine, Update, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from app.store.models import JOB_KIND_LENGTH, RUNNING_SLOT, JobRow, as_utc, check_json_object
+from app.store.tables import JOB_KIND_LENGTH, RUNNING_SLOT, JobRow, as_utc, check_json_object
 
 START_ATTEMPTS = 3
 """How often :meth:`JobStore.start` retries when the job it collided with ended meanwhile."""

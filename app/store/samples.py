@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.db import check_connection, create_store_engine, migrate
 from app.store.fields import DIGITS, digit, new_values
-from app.store.models import SampleRow
 from app.store.records import NewSample, Sample
+from app.store.tables import SampleRow
 
 T = TypeVar("T")
 # Built once: composing a statement costs more than running this one (~0.1 ms).

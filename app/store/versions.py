@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store.models import (
+from app.store.tables import (
     ACTIVE_MODEL_ID,
     MODEL_VERSION_LENGTH,
     ActiveModelRow,

@@ -18,7 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from app.store import NewSample, SampleStore, StoreUnavailableError, open_store
 from app.store.db import MIGRATION_LOCK_KEY, MIGRATIONS_DIR, create_store_engine
-from app.store.models import Base
+from app.store.tables import Base
 
 UNREACHABLE_POSTGRES = "postgresql+psycopg://digitpad:secret-pw@127.0.0.1:1/digitpad"
 

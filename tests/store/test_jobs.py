@@ -11,7 +11,7 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.store import Job, JobRunning, JobStore, SampleStore
-from app.store.models import JobRow
+from app.store.tables import JobRow
 
 PARAMS: dict[str, Any] = {"epochs": 5, "learning_rate": 0.001, "base": "v1"}
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.store import ModelRegistry, SampleStore
-from app.store.models import ModelVersionRow
+from app.store.tables import ModelVersionRow
 
 T = TypeVar("T")
 

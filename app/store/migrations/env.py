@@ -8,7 +8,7 @@ is no offline (SQL script) mode and no alembic.ini.
 from alembic import context
 from sqlalchemy import Connection
 
-from app.store.models import Base
+from app.store.tables import Base
 
 
 def run_migrations() -> None:
