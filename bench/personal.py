@@ -51,10 +51,11 @@ def accuracy(
 ) -> tuple[float, float, int]:
     """(model alone, with the writer's saved drawings, digits read) over all writers."""
     X, y = replayed.images, replayed.labels
-    p, features = reader.probabilities(X, replayed.paths), reader.features(X)
+    p = reader.probabilities(X, replayed.paths)
+    features = reader.features(X, replayed.paths)
     alone = personal = total = 0
     for saved, rest in splits:
-        mine = Personal.of(features[saved], y[saved])
+        mine = Personal.of(features[saved], y[saved], split=reader.image_features)
         blended, _ = blend(p[rest], features[rest], mine, sharpness=sharpness)
         alone += int((p[rest].argmax(axis=1) == y[rest]).sum())
         personal += int((blended.argmax(axis=1) == y[rest]).sum())

@@ -137,12 +137,26 @@ class Reader:
         """The images' probabilities (what `metrics.evaluate` and friends call)."""
         return self.probabilities(X)
 
-    def features(self, X: Batch) -> npt.NDArray[np.float32]:
-        """(n, d) float32: the last hidden layer of the first network, each row of unit
-        length: where drawings that look alike to the network lie close together."""
-        H = self.network.hidden_activations(X)[-1].astype(np.float32)
-        unit: npt.NDArray[np.float32] = H / (np.linalg.norm(H, axis=1, keepdims=True) + 1e-6)
-        return unit
+    @property
+    def image_features(self) -> int:
+        """How many of `features`' columns describe the image; the path's follow."""
+        return self.network.sizes[-2]
+
+    def features(
+        self, X: Batch, paths: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """(n, d) float32: where drawings that look alike to the model lie close together.
+        The last hidden layer of the first network for images ``X`` (n, 784), of unit
+        length; where the version has trajectory networks, then the last hidden layer of
+        the first of them for ``paths`` (n, FEATURES), of unit length (zeros without
+        ``paths``)."""
+        image = _unit(self.network.hidden_activations(X)[-1])
+        if self.paths is None:
+            return image
+        path_part = np.zeros((len(X), self.paths.networks[0].sizes[-2]), np.float32)
+        if paths is not None:
+            path_part = _unit(self.paths.networks[0].hidden_activations(paths)[-1])
+        return np.hstack([image, path_part])
 
     def read(self, inks: Sequence[Ink], *, personal: Personal | None = None) -> list[Reading]:
         """Each input read in one batch; with ``personal``, blended with that contributor's
@@ -151,7 +165,7 @@ class Reader:
         p = self._joined(self.probabilities(X), inks)
         weights: list[PersonalWeight | None] = [None] * len(inks)
         if personal is not None and len(personal):
-            p, counted = blend(p, self.features(X), personal)
+            p, counted = blend(p, self.features_of(inks), personal)
             weights = list(counted)
         return [
             Reading(int(row.argmax()), row, ink.pixels, weight)
@@ -162,6 +176,16 @@ class Reader:
         """(n, 10) float32: what `read` answers for ``inks``, without a contributor."""
         return self._joined(self.probabilities(_pixels(inks)), inks)
 
+    def features_of(self, inks: Sequence[Ink]) -> npt.NDArray[np.float32]:
+        """`features` of the inputs, the path part for those that came with a path."""
+        F = self.features(_pixels(inks))
+        drawn = [i for i, ink in enumerate(inks) if ink.path is not None]
+        if self.paths is not None and drawn:
+            paths = np.stack([inks[i].path for i in drawn])  # type: ignore[misc]
+            hidden = self.paths.networks[0].hidden_activations(paths)[-1]
+            F[drawn, self.image_features :] = _unit(hidden)
+        return F
+
     def _joined(self, p: Probabilities, inks: Sequence[Ink]) -> Probabilities:
         """The image networks' ``p`` joined, in place, with the trajectory networks' vote
         for the inputs that came with a path."""
@@ -171,6 +195,13 @@ class Reader:
             by_path = mean_probabilities(self.paths.networks, paths)
             p[drawn] = combine(p[drawn], by_path, self.paths.weight)
         return p
+
+
+def _unit(H: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    """Each row of ``H`` scaled to unit length (a row of zeros stays zeros), float32."""
+    H = H.astype(np.float32)
+    out: npt.NDArray[np.float32] = H / (np.linalg.norm(H, axis=1, keepdims=True) + 1e-6)
+    return out
 
 
 def _pixels(inks: Sequence[Ink]) -> Batch:

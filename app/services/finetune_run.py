@@ -23,12 +23,12 @@ from app.engine.finetune import decide, finetune_config, mix, split_by_contribut
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate, evaluate_probabilities
 from app.engine.mnist import to_inputs
-from app.engine.reader import Ink, Reader
+from app.engine.reader import Reader
 from app.engine.replay import Distortion, Replayed, bent_paths, replay
 from app.engine.train import EpochStats, train
 from app.engine.unipen import load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings
-from app.services.reading import limits
+from app.services.reading import limits, stored_ink
 from app.store import ModelRegistry, Sample, SampleStore
 
 MIN_SAMPLES = 10  # fewer contributed drawings than this is not worth a new version
@@ -58,16 +58,6 @@ class FinetuneOptions:
 Progress = Callable[[dict[str, Any]], None]
 
 
-def render(sample: Sample, settings: Settings) -> Ink:
-    """The reader's input for a stored sample: its strokes drawn again with today's
-    preprocessing (and their trajectory), or its stored pixels when it came without."""
-    if sample.strokes and sample.canvas_width and sample.canvas_height:
-        return Reader.from_strokes(
-            sample.strokes, sample.canvas_width, sample.canvas_height, limits(settings)
-        )
-    return Ink(np.divide(sample.pixels, 255, dtype=np.float32))
-
-
 def run_finetune(
     settings: Settings,
     store: SampleStore,
@@ -94,7 +84,7 @@ def run_finetune(
         raise ConfigError(
             f"expected at least {MIN_SAMPLES} contributed drawings, got {len(samples)}"
         )
-    inks = [render(s, settings) for s in samples]
+    inks = [stored_ink(s, limits(settings)) for s in samples]
     images = np.stack([ink.pixels.reshape(-1) for ink in inks])
     labels = np.array([s.label for s in samples], dtype=np.int64)
     rng = np.random.default_rng(options.seed)

@@ -3,9 +3,9 @@
 Before each prediction that names a contributor, one aggregate query over an index tells
 whether their samples changed (`SampleStore.contributor_signature`), so a drawing saved
 a moment ago, relabelled or deleted counts (or stops counting) from the next prediction,
-in every worker. Their pictures are turned into the reader's features once per model
-version and kept in memory (a bounded cache of recent contributors), so only new samples
-cost a forward pass.
+in every worker. Their drawings (strokes drawn again, or pixels) are turned into the
+reader's features once per model version and kept in memory (a bounded cache of recent
+contributors), so only new samples cost a forward pass.
 """
 
 import threading
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.engine.personal import Personal
-from app.engine.reader import Reader
+from app.engine.reader import Limits, Reader
+from app.services.reading import stored_ink
 from app.store import SampleStore
 
 CAPACITY = 2048  # contributors whose features each worker keeps
@@ -31,8 +32,9 @@ class _Entry:
 class PersonalDrawings:
     """Each recent contributor's samples as one model version's features; thread-safe."""
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
+    def __init__(self, capacity: int = CAPACITY, limits: Limits | None = None) -> None:
         self.capacity = capacity
+        self.limits = limits or Limits()  # stored strokes were checked against these
         self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -47,7 +49,7 @@ class PersonalDrawings:
             if entry is not None:
                 self._entries.move_to_end(key)
         if entry is None or entry.signature != signature:
-            entry = self._refresh(reader, store, contributor, signature, entry)
+            entry = self._refresh(reader, store, contributor, signature, entry, self.limits)
             with self._lock:
                 self._entries[key] = entry
                 while len(self._entries) > self.capacity:
@@ -61,20 +63,22 @@ class PersonalDrawings:
         contributor: str,
         signature: tuple[int, int, int],
         old: _Entry | None,
+        limits: Limits,
     ) -> _Entry:
-        """Their samples now: features kept from ``old``, new ones from their pixels."""
+        """Their samples now: features kept from ``old``, new ones from their drawings."""
         labels = store.contributor_labels(contributor)
         known = {} if old is None else {i: f for i, f in old.features.items() if i in labels}
-        pixels = store.pixels_of([i for i in labels if i not in known])
-        if pixels:
-            ids = sorted(pixels)
-            X = np.stack([pixels[i] for i in ids]).reshape(len(ids), -1)
-            features = reader.features(np.divide(X, 255, dtype=np.float32))
+        samples = store.samples_of([i for i in labels if i not in known])
+        if samples:
+            ids = sorted(samples)
+            features = reader.features_of([stored_ink(samples[i], limits) for i in ids])
             known.update(zip(ids, features, strict=True))
         kept = sorted(known)  # a sample deleted meanwhile has no pixels and is skipped
         personal = None
         if kept:
             personal = Personal.of(
-                np.stack([known[i] for i in kept]), np.array([labels[i] for i in kept])
+                np.stack([known[i] for i in kept]),
+                np.array([labels[i] for i in kept]),
+                split=reader.image_features,
             )
         return _Entry(signature, known, personal)

@@ -1,7 +1,10 @@
-"""The reader's limits from the settings: how big a drawing or an image may be."""
+"""The reader's limits from the settings, and stored drawings as the reader's inputs."""
+
+import numpy as np
 
 from app.config import Settings
-from app.engine.reader import Limits
+from app.engine.reader import Ink, Limits, Reader
+from app.store import Sample
 
 
 def limits(settings: Settings) -> Limits:
@@ -13,3 +16,13 @@ def limits(settings: Settings) -> Limits:
         max_image_bytes=settings.max_image_bytes,
         max_image_pixels=settings.max_image_pixels,
     )
+
+
+def stored_ink(sample: Sample, limits: Limits) -> Ink:
+    """The reader's input for a stored sample: its strokes drawn again with today's
+    preprocessing (and their trajectory), or its stored pixels when it came without."""
+    if sample.strokes and sample.canvas_width and sample.canvas_height:
+        return Reader.from_strokes(
+            sample.strokes, sample.canvas_width, sample.canvas_height, limits
+        )
+    return Ink(np.divide(sample.pixels, 255, dtype=np.float32))

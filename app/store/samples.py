@@ -14,7 +14,6 @@ from datetime import UTC
 from typing import TypeVar
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Engine, bindparam, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -183,16 +182,13 @@ class SampleStore:
         with self.engine.connect() as connection:
             return {int(i): int(label) for i, label in connection.execute(query)}
 
-    def pixels_of(self, sample_ids: Sequence[int]) -> dict[int, npt.NDArray[np.uint8]]:
-        """``{sample id: (28, 28) uint8 pixels}`` of the given samples that exist."""
+    def samples_of(self, sample_ids: Sequence[int]) -> dict[int, Sample]:
+        """``{sample id: sample}`` of the given samples that exist."""
         if not sample_ids:
             return {}
-        query = select(SampleRow.id, SampleRow.pixels).where(SampleRow.id.in_(sample_ids))
-        with self.engine.connect() as connection:
-            return {
-                int(i): np.frombuffer(data, dtype=np.uint8).reshape(28, 28)
-                for i, data in connection.execute(query)
-            }
+        query = select(SampleRow).where(SampleRow.id.in_(sample_ids))
+        with self._sessions() as session:
+            return {row.id: _to_sample(row) for row in session.scalars(query)}
 
     def relabel(self, sample_id: int, label: int) -> Sample | None:
         """Set the label of one sample; return it updated, or None if there is no such id."""

@@ -15,6 +15,7 @@ from app.engine import checkpoint
 from app.engine.reader import Reader
 from app.services.model_versions import SHIPPED_MODEL
 from app.services.personal import PersonalDrawings
+from app.services.reading import limits
 from app.web import errors
 from app.web.middleware.cors import PredictionCORSMiddleware
 from app.web.middleware.limits import BodyLimitMiddleware
@@ -42,7 +43,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     app.state.store = app.state.registry = app.state.jobs = None
     app.state.model = Reader(checkpoint.load(settings.model_dir / SHIPPED_MODEL))
-    app.state.personal = PersonalDrawings()
+    app.state.personal = PersonalDrawings(limits=limits(settings))
     await run_in_threadpool(connect, app)
     follower = asyncio.create_task(stay_connected(app))
     try:

@@ -48,7 +48,7 @@ def misread_style(unipen_dir: Path) -> tuple[list[Shape], Shape, int]:
     replayed = replay(test, np.random.default_rng(0))
     X, y = replayed.images, replayed.labels
     read = reader.probabilities(X, replayed.paths).argmax(axis=1)
-    features = reader.features(X)
+    features = reader.features(X, replayed.paths)
     for writer in sorted(set(test.writers.tolist())):
         for digit in range(10):
             group = np.flatnonzero((test.writers == writer) & (y == digit))
@@ -56,7 +56,7 @@ def misread_style(unipen_dir: Path) -> tuple[list[Shape], Shape, int]:
                 saved = [i for i in group if i != target][:3]
                 if len(saved) < 3:
                     continue
-                mine = Personal.of(features[saved], y[saved])
+                mine = Personal.of(features[saved], y[saved], split=reader.image_features)
                 ink = Ink(X[target].reshape(28, 28), replayed.paths[target])
                 if reader.read([ink], personal=mine)[0].digit == digit:
                     shapes = [as_shape(test.strokes[i]) for i in saved]

@@ -49,3 +49,23 @@ def test_blend_is_the_product_of_the_two_opinions() -> None:
     assert blended[0].argmax() == 3  # the person's 3 outweighs the network's 8
     assert weights[0].samples == 2
     assert weights[0].weight == pytest.approx(0.5 * np.abs(expected - network).sum(), abs=1e-4)
+
+
+def test_drawings_that_both_came_as_strokes_are_compared_by_image_and_path() -> None:
+    # Two image columns, then two path columns; the 9 was saved without strokes.
+    saved = np.hstack([unit([[1, 0], [0.8, 0.6]]), np.vstack([unit([[0, 1]]), [[0, 0]]])])
+    p = Personal.of(saved, [4, 9], split=2)
+    assert p.split == 2 and p.drawn.tolist() == [True, False]
+    image, path = unit([[0.6, 0.8]]), unit([[0.6, 0.8]])
+    drawn = np.hstack([image, path])
+    log_q = opinion(drawn, p, sharpness=10)[0]
+    s4 = float((image @ saved[0, :2] + path @ saved[0, 2:])[0]) / 2  # mean of both parts
+    s9 = float((image @ saved[1, :2])[0])  # no path to compare with: the image's alone
+    assert log_q[4] == pytest.approx(10 / FULL * (s4 - NEUTRAL), rel=1e-5)
+    assert log_q[9] == pytest.approx(10 / FULL * (s9 - NEUTRAL), rel=1e-5)
+    # A query without a path (an uploaded image) is compared by the image alone.
+    pictured = np.hstack([image, np.zeros((1, 2), np.float32)])
+    s4_image = float((image @ saved[0, :2])[0])
+    assert opinion(pictured, p, sharpness=10)[0, 4] == pytest.approx(
+        10 / FULL * (s4_image - NEUTRAL), rel=1e-5
+    )

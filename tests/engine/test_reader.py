@@ -115,3 +115,19 @@ def test_points_with_times_give_the_same_ink_as_points_without() -> None:
     np.testing.assert_array_equal(plain.pixels, with_times.pixels)
     assert plain.path is not None and with_times.path is not None
     np.testing.assert_array_equal(plain.path, with_times.path)
+
+
+def test_features_have_an_image_part_and_a_path_part_for_drawings() -> None:
+    r = with_paths(0.3)
+    drawn = Reader.from_strokes(ONE, 280, 280, Limits())
+    pictured = Ink(drawn.pixels)
+    F = r.features_of([drawn, pictured])
+    split = r.image_features
+    assert split == r.network.sizes[-2] and F.shape == (2, split + 16)
+    np.testing.assert_allclose(np.linalg.norm(F[:, :split], axis=1), 1, atol=1e-4)
+    assert np.linalg.norm(F[0, split:]) == pytest.approx(1, abs=1e-4)
+    assert not F[1, split:].any()  # an image has no path
+    np.testing.assert_allclose(
+        F[:, :split], r.features(drawn.pixels.reshape(1, -1)).repeat(2, 0)[:, :split], rtol=1e-5
+    )
+    assert reader().features(drawn.pixels.reshape(1, -1)).shape == (1, 8)  # images only

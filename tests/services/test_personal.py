@@ -7,7 +7,8 @@ import pytest
 
 from app.engine import checkpoint
 from app.engine.network import MLP
-from app.engine.reader import Reader
+from app.engine.reader import Limits, Reader
+from app.engine.trajectory import FEATURES
 from app.services.personal import PersonalDrawings
 from app.store import NewSample, SampleStore, open_store
 
@@ -46,7 +47,9 @@ def test_only_the_contributors_own_drawings_count_and_changes_count_at_once(
     store.delete(second)
     mine = drawings.personal(READER, store, "me")
     assert labels_of(mine) == [7]
-    expected = READER.features(store.pixels_of([first])[first].reshape(1, 784) / np.float32(255))
+    expected = READER.features(
+        store.samples_of([first])[first].pixels.reshape(1, 784) / np.float32(255)
+    )
     np.testing.assert_allclose(mine.features, expected, rtol=1e-5)  # type: ignore[union-attr]
     assert labels_of(drawings.personal(READER, store, "someone-else")) == [3]
 
@@ -58,3 +61,22 @@ def test_the_cache_keeps_only_recent_contributors(store: SampleStore) -> None:
         drawings.personal(READER, store, who)
     assert len(drawings._entries) == 2
     assert labels_of(drawings.personal(READER, store, "a")) == [0]  # read again from the store
+
+
+def test_drawings_saved_as_strokes_are_compared_by_their_path_too(store: SampleStore) -> None:
+    rng = np.random.default_rng(3)
+    paths = checkpoint.PathNetworks((MLP.initialise((FEATURES, 6, 10), "relu", rng),), 0.3)
+    reader = Reader(checkpoint.unsaved(MLP.initialise((784, 16, 10), "relu", rng), paths))
+    stroke = [[[140.0, 40.0 + 10 * i] for i in range(21)]]
+    ink = Reader.from_strokes(stroke, 280, 280, Limits())
+    store.add(
+        NewSample(
+            label=1, pixels=np.rint(ink.pixels * 255).astype(np.uint8), strokes=stroke,
+            canvas_width=280, canvas_height=280, contributor="me",
+        )
+    )  # fmt: skip
+    add(store, 2, "me", 5)  # pixels only
+    mine = PersonalDrawings().personal(reader, store, "me")
+    assert mine is not None and mine.split == reader.image_features == 16
+    assert mine.digits.tolist() == [1, 2] and mine.drawn.tolist() == [True, False]
+    np.testing.assert_allclose(mine.features[0], reader.features_of([ink])[0], rtol=1e-5)

@@ -200,10 +200,11 @@ def test_a_contributors_labels_and_pixels_are_theirs_only(store: SampleStore) ->
     store.relabel(mine[0].id, 4)
     store.delete(mine[1].id)
     assert store.contributor_labels("me") == {mine[0].id: 4, mine[2].id: 7}
-    found = store.pixels_of([mine[0].id, mine[1].id, mine[2].id])
+    found = store.samples_of([mine[0].id, mine[1].id, mine[2].id])
     assert set(found) == {mine[0].id, mine[2].id}  # the deleted one is gone
-    assert np.array_equal(found[mine[2].id], mine[2].pixels)
-    assert store.pixels_of([]) == {}
+    assert np.array_equal(found[mine[2].id].pixels, mine[2].pixels)
+    assert found[mine[0].id].label == 4 and found[mine[0].id].contributor == "me"
+    assert store.samples_of([]) == {}
 
 
 def test_relabel_changes_only_the_label(store: SampleStore) -> None:
