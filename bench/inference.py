@@ -108,10 +108,12 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(f"sqlite:///{folder}/bench.db")
-        for i in range(PERSONAL_SAMPLES):
-            pixels = strokes_to_pixels(seven(rng), 280, 280)
+        for i in range(PERSONAL_SAMPLES):  # saved as the page saves them, with strokes
+            strokes = seven(rng)
+            pixels = strokes_to_pixels(strokes, 280, 280)
             store.add(NewSample(label=i % 10, pixels=np.rint(pixels * 255).astype(np.uint8),
-                                contributor="bench"))  # fmt: skip
+                                strokes=strokes, canvas_width=280,
+                                canvas_height=280, contributor="bench"))  # fmt: skip
         drawings_of = PersonalDrawings()
 
         def personal() -> object:

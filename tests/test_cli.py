@@ -161,13 +161,24 @@ def test_the_baselines_command_reproduces_it(mnist_dir: Path, tmp_path: Path) ->
     assert again == pytest.approx(card["metrics"]["mnist_test"]["accuracy"], abs=0.003)
 
 
-# The shipped model is five networks of 40 epochs, about 25 minutes on 2 cores: too long
-# for CI. CI trains one network of the card's recipe for 6 epochs and compares it with the
-# same reduction measured when the model was shipped, by
+# The shipped model is five image networks of 40 epochs and five trajectory networks,
+# about 30 minutes on 2 cores: too long for CI. CI trains one network of each of the card's
+# recipes, the image network for 6 epochs, the trajectory network on 5 placements of each
+# digit, and compares them with the same reduction measured when the model was shipped, by
 #   DIGITPAD_UNIPEN_DIR=../shared/data/unipen digitpad train <the card's options> \
-#       --networks 1 --epochs 6 --mnist-dir ../shared/data/mnist --out /tmp/reduced.npz
-REDUCED = ("--networks", "1", "--epochs", "6")
-REDUCED_REFERENCE = {"mnist_test": 0.9847, "unipen_test": 0.9710}
+#       --networks 1 --epochs 6 --trajectory-networks 1 --trajectory-copies 5 \
+#       --mnist-dir ../shared/data/mnist --out /tmp/reduced.npz
+REDUCED = (
+    "--networks",
+    "1",
+    "--epochs",
+    "6",
+    "--trajectory-networks",
+    "1",
+    "--trajectory-copies",
+    "5",
+)
+REDUCED_REFERENCE = {"mnist_test": 0.9847, "unipen_test": 0.9854}
 
 
 @pytest.mark.slow
@@ -179,13 +190,15 @@ def test_the_shipped_models_command_reproduces_it_reduced(
     get_settings.cache_clear()
     card = checkpoint.load(SHIPPED).card.to_dict()
     assert "--networks" in card["training"]["command"]
+    assert "--trajectory-networks" in card["training"]["command"]
     again = retrain(card, tmp_path / "reduced.npz", mnist_dir, *REDUCED)["metrics"]
     get_settings.cache_clear()
     for name, reference in REDUCED_REFERENCE.items():
         assert again[name]["accuracy"] == pytest.approx(reference, abs=0.004), name
-    # The full model is better than its reduction, as the card says.
+    # The full model reads at least as well as the goals, and MNIST better than its reduction.
     assert card["metrics"]["mnist_test"]["accuracy"] >= 0.99
-    assert card["metrics"]["unipen_test"]["accuracy"] > again["unipen_test"]["accuracy"]
+    assert card["metrics"]["mnist_test"]["accuracy"] > again["mnist_test"]["accuracy"]
+    assert card["metrics"]["unipen_test"]["accuracy"] >= 0.985
 
 
 def test_bad_options_give_messages_not_tracebacks(tmp_path: Path) -> None:
