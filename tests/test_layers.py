@@ -29,7 +29,7 @@ ENGINE_FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn")
 # calls the preprocessing or a network's forward pass directly.
 ANSWER_CALLS = {
     "predict_proba", "logits", "hidden_activations", "strokes_to_pixels", "image_to_pixels",
-    "pixels_to_array", "trajectory_features", "trajectories", "mean_probabilities", "combine",
+    "pixels_to_array", "trajectory_features", "trajectories", "combine",
     "read_strokes", "points_to_pixels", "points_trajectory",
 }  # fmt: skip
 MODULES = sorted(p for p in APP.rglob("*.py") if "migrations" not in p.parts)

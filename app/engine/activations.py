@@ -45,14 +45,15 @@ DERIVATIVES: dict[str, Callable[[Array], Array]] = {
 
 
 def softmax(logits: Array) -> Array:
-    """Row-wise softmax of ``logits`` (n, k) → probabilities (n, k), rows summing to 1.
+    """Softmax over the last axis of ``logits`` (..., k) → probabilities (..., k), each
+    row summing to 1.
 
     Computed in place (``logits`` is overwritten); the row maximum is subtracted first
     so that exp never overflows.
     """
-    logits -= logits.max(axis=1, keepdims=True)
+    logits -= logits.max(axis=-1, keepdims=True)
     np.exp(logits, out=logits)
-    logits /= logits.sum(axis=1, keepdims=True)
+    logits /= logits.sum(axis=-1, keepdims=True)
     return logits
 
 

@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from app.engine.card import ModelCard
 from app.engine.checkpoint import Checkpoint, PathNetworks
+from app.engine.ensemble import Ensemble
 from app.engine.errors import InvalidInput
 from app.engine.network import MLP
 from app.engine.personal import Personal, PersonalWeight, blend
@@ -76,6 +77,8 @@ class Reader:
         self.checkpoint = checkpoint
         self.networks: tuple[MLP, ...] = checkpoint.networks
         self.paths: PathNetworks | None = checkpoint.paths
+        self._images = Ensemble(self.networks)  # read together, in one pass
+        self._drawn = None if self.paths is None else Ensemble(self.paths.networks)
 
     @property
     def version(self) -> str:
@@ -128,10 +131,10 @@ class Reader:
         """(n, 10) float32 for images ``X`` (n, 784): the image networks' softmax outputs
         averaged, joined with the trajectory networks' for ``paths`` (n, FEATURES) when
         given and the version has them."""
-        p = mean_probabilities(self.networks, X)
-        if paths is None or self.paths is None:
+        p = self._images.predict_proba(X)
+        if paths is None or self.paths is None or self._drawn is None:
             return p
-        return combine(p, mean_probabilities(self.paths.networks, paths), self.paths.weight)
+        return combine(p, self._drawn.predict_proba(paths), self.paths.weight)
 
     def predict_proba(self, X: Batch) -> Probabilities:
         """The images' probabilities (what `metrics.evaluate` and friends call)."""
@@ -190,9 +193,9 @@ class Reader:
         """The image networks' ``p`` joined, in place, with the trajectory networks' vote
         for the inputs that came with a path."""
         drawn = [i for i, ink in enumerate(inks) if ink.path is not None]
-        if self.paths is not None and drawn:
+        if self.paths is not None and self._drawn is not None and drawn:
             paths = np.stack([inks[i].path for i in drawn])  # type: ignore[misc]
-            by_path = mean_probabilities(self.paths.networks, paths)
+            by_path = self._drawn.predict_proba(paths)
             p[drawn] = combine(p[drawn], by_path, self.paths.weight)
         return p
 
@@ -223,16 +226,6 @@ def combine(images: Probabilities, paths: Probabilities, weight: float) -> Proba
     joined = np.exp(log, dtype=np.float32)
     out: Probabilities = joined / joined.sum(axis=1, keepdims=True)
     return out
-
-
-def mean_probabilities(networks: Sequence[MLP], X: npt.NDArray[np.floating]) -> Probabilities:
-    """(n, 10) float32: the networks' softmax outputs for ``X`` (n, inputs), averaged."""
-    total = networks[0].predict_proba(X)
-    if len(networks) == 1:
-        return total
-    for network in networks[1:]:
-        total += network.predict_proba(X)
-    return total / np.float32(len(networks))
 
 
 def check_stroke_limits(strokes: ListLike, limits: Limits) -> None:

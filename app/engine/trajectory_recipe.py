@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from app.engine.checkpoint import PathNetworks
-from app.engine.reader import Reader, combine, mean_probabilities
+from app.engine.ensemble import Ensemble
+from app.engine.reader import Reader, combine
 from app.engine.replay import Distortion, place_on_canvas, replay
 from app.engine.train import TrainConfig, TrainResult
 from app.engine.trajectory import FEATURES, trajectories
@@ -82,7 +83,7 @@ def path_networks(
     networks = tuple(r.network for r in results)
     weight = choose_weight(
         images.probabilities(validation.images),
-        mean_probabilities(networks, validation.paths),
+        Ensemble(networks).predict_proba(validation.paths),
         validation.labels,
     )
     about = {

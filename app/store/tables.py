@@ -90,7 +90,7 @@ class SampleRow(Base):
         CheckConstraint(f"length(pixels) = {PIXEL_BYTES}", name="ck_samples_pixels_28x28"),
         UniqueConstraint("idempotency_key", name="uq_samples_idempotency_key"),
         Index("ix_samples_label_id", "label", "id"),
-        Index("ix_samples_contributor", "contributor"),
+        Index("ix_samples_contributor_label_id", "contributor", "label", "id"),
     )
 
     id: Mapped[int] = _big_id()

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from app.engine.checkpoint import PathNetworks
+from app.engine.ensemble import Ensemble
 from app.engine.network import MLP
-from app.engine.reader import mean_probabilities
 from app.engine.replay import Replayed, bent_paths
 from app.engine.trajectory import FEATURES, trajectory_features
 from app.services.finetune_run import FinetuneOptions, finetune_paths
@@ -39,12 +39,12 @@ def test_trajectory_networks_learn_the_contributed_paths_and_keep_their_weight()
     networks = tuple(MLP.initialise((FEATURES, 16, 10), "relu", rng) for _ in range(2))
     paths = PathNetworks(networks, 0.35)
     cross = trajectory_features([np.array(s) for s in CROSS]).reshape(1, -1)
-    before = mean_probabilities(networks, cross)[0, 4]
+    before = Ensemble(networks).predict_proba(cross)[0, 4]
     options = FinetuneOptions(epochs=5, lr=1e-2)
     tuned = finetune_paths(paths, contributed(12, rng), real_paths(rng), options, rng)
     assert tuned.weight == 0.35 and len(tuned.networks) == 2
     assert all(t.sizes == n.sizes for t, n in zip(tuned.networks, networks, strict=True))
-    assert mean_probabilities(tuned.networks, cross)[0, 4] > max(before, 0.5)
+    assert Ensemble(tuned.networks).predict_proba(cross)[0, 4] > max(before, 0.5)
     assert not np.array_equal(tuned.networks[0].weights[0], networks[0].weights[0])
 
 

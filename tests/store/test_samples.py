@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, text
 
 from app.store import NewSample, Sample, SampleStore, open_store
+from app.store.samples import _SIGNATURE
 
 
 def pixels(seed: int = 0) -> npt.NDArray[np.uint8]:
@@ -352,3 +353,17 @@ def test_an_add_failing_after_its_insert_leaves_nothing(store: SampleStore) -> N
     # Nothing half-written: the same key is free, and the retry stores the sample.
     retried = store.add(DRAWN, idempotency_key="retry-me")
     assert [stored.id for stored in store.iter_all()] == [retried.id]
+
+
+def test_a_contributors_signature_is_read_from_the_index_alone(tmp_path: Any) -> None:
+    """Their rows hold strokes and pixels (kilobytes each): the signature must not read them."""
+    store = open_store(f"sqlite:///{tmp_path / 'plan.db'}")
+    try:
+        query = _SIGNATURE.params(contributor="me").compile(
+            store.engine, compile_kwargs={"literal_binds": True}
+        )
+        with store.engine.connect() as connection:
+            plan = connection.execute(text(f"EXPLAIN QUERY PLAN {query}")).all()
+        assert "COVERING INDEX ix_samples_contributor_label_id" in str(plan)
+    finally:
+        store.close()
