@@ -68,6 +68,7 @@ def test_loop_text_shows_the_gain_in_points() -> None:
     assert "decision: activated (12 s)" in text
 
 
+@pytest.mark.slow  # a whole fine-tuning run, about 30 s
 def test_the_loop_fine_tunes_on_some_writers_and_reads_the_others(mnist_dir: Path) -> None:
     proxy = scripted(6, 2, rng=np.random.default_rng(2))
     loop = finetune_loop(SHIPPED, proxy, render(proxy), mnist_dir, 0, real_per_epoch=500)

@@ -87,6 +87,7 @@ def test_train_adds_scripted_drawings_and_restrokes(mnist_dir: Path, tmp_path: P
     assert card["training"]["config"]["augmentation"]["restroke"] == 0.5
 
 
+@pytest.mark.slow  # image and trajectory networks trained, about 30 s
 def test_train_adds_unipen_training_writers_and_credits_them(
     mnist_dir: Path, unipen_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
