@@ -10,15 +10,17 @@ import { isNumber, percent, points } from "./format.js";
 export const accuracy = (card, set) => card?.metrics?.[set]?.accuracy;
 
 /** "784 → 256 → 128 → 10", "5 × 784 → ..." for networks read together, and
- * " + 5 × 160 → ... reading the pen's path" for trajectory networks; "–" if unknown. */
+ * "5 × 784-256-128-10 + 5 × 160-256-128-10 (pen's path)" with trajectory networks;
+ * "–" if unknown. */
 export function architecture(card) {
   const sizes = card?.architecture?.sizes;
   if (!Array.isArray(sizes) || !sizes.length) return "–";
-  const layers = (count, s) => (count > 1 ? `${count} × ` : "") + s.join(" → ");
-  const images = layers(card.architecture.networks, sizes);
   const paths = card.architecture.trajectory;
-  if (!Array.isArray(paths?.sizes)) return images;
-  return `${images} + ${layers(paths.networks, paths.sizes)} reading the pen's path`;
+  const joiner = Array.isArray(paths?.sizes) ? "-" : " → ";
+  const layers = (count, s) => (count > 1 ? `${count} × ` : "") + s.join(joiner);
+  const images = layers(card.architecture.networks, sizes);
+  if (joiner === " → ") return images;
+  return `${images} + ${layers(paths.networks, paths.sizes)} (pen's path)`;
 }
 
 /** Whether a score went "is-up", "is-down" or stayed "is-flat" (to 0.005 points). */

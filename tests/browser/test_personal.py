@@ -7,6 +7,8 @@ each of the three with the mouse, saves it with the right digit (the page sends 
 contributor id), and draws the fourth, which the page must now read right.
 """
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,7 @@ from playwright.sync_api import Page, expect
 from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.personal import Personal
-from app.engine.reader import Ink, Reader
+from app.engine.reader import Ink, Limits, Reader
 from app.engine.replay import replay
 from app.engine.unipen import PenDigits, load_unipen, split_digits
 from tests.browser.drawing import Pages, draw_with_mouse
@@ -40,15 +42,21 @@ def as_shape(strokes: tuple[np.ndarray, ...]) -> Shape:
     return shape
 
 
-def misread_style(unipen_dir: Path) -> tuple[list[Shape], Shape, int]:
+def as_ink(shape: Shape) -> Ink:
+    """The reader's input for a shape drawn on a 280x280 pad, as the page sends it."""
+    strokes = [[[x * 280, y * 280] for x, y in stroke] for stroke in shape]
+    return Reader.from_strokes(strokes, 280, 280, Limits())
+
+
+def misread_styles(unipen_dir: Path) -> Iterator[tuple[list[Shape], Shape, int]]:
     """Three drawings to save and a fourth to read, of one digit by one test writer: the
-    shipped model misreads the fourth, and reads it right with the three as the writer's."""
+    shipped model misreads the fourth (the digit under a third), and reads it right with
+    the three as the writer's (over 60%), drawn as the test draws them on the page."""
     reader = Reader(checkpoint.load(get_settings().model_dir / "default.npz"))
     test: PenDigits = split_digits(load_unipen(unipen_dir))["test"]
     replayed = replay(test, np.random.default_rng(0))
-    X, y = replayed.images, replayed.labels
-    read = reader.probabilities(X, replayed.paths).argmax(axis=1)
-    features = reader.features(X, replayed.paths)
+    y = replayed.labels
+    read = reader.probabilities(replayed.images, replayed.paths).argmax(axis=1)
     for writer in sorted(set(test.writers.tolist())):
         for digit in range(10):
             group = np.flatnonzero((test.writers == writer) & (y == digit))
@@ -56,12 +64,15 @@ def misread_style(unipen_dir: Path) -> tuple[list[Shape], Shape, int]:
                 saved = [i for i in group if i != target][:3]
                 if len(saved) < 3:
                     continue
-                mine = Personal.of(features[saved], y[saved], split=reader.image_features)
-                ink = Ink(X[target].reshape(28, 28), replayed.paths[target])
-                if reader.read([ink], personal=mine)[0].digit == digit:
-                    shapes = [as_shape(test.strokes[i]) for i in saved]
-                    return shapes, as_shape(test.strokes[target]), digit
-    pytest.fail("no misread drawing that three of its writer's own would correct")
+                shapes = [as_shape(test.strokes[i]) for i in saved]
+                drawn = as_shape(test.strokes[target])
+                ink = as_ink(drawn)
+                if reader.read([ink])[0].probabilities[digit] > 0.33:
+                    continue
+                features = reader.features_of([as_ink(shape) for shape in shapes])
+                mine = Personal.of(features, [digit] * 3, split=reader.image_features)
+                if reader.read([ink], personal=mine)[0].probabilities[digit] > 0.6:
+                    yield shapes, drawn, digit
 
 
 def reading(page: Page) -> int:
@@ -69,11 +80,8 @@ def reading(page: Page) -> int:
     return int(page.get_by_test_id("prediction").inner_text())
 
 
-def test_three_corrections_teach_the_pad_a_writers_style(pages: Pages, unipen_dir: Path) -> None:
-    saved, target, digit = misread_style(unipen_dir)
-    page = pages.open("desktop")
-    draw_with_mouse(page, target)
-    assert reading(page) != digit, "the model should misread this drawing at first"
+def taught(page: Page, saved: list[Shape], target: Shape, digit: int) -> bool:
+    """Save ``saved`` as ``digit`` from ``page``, then draw ``target``: read as ``digit``?"""
     expect(page.get_by_test_id("personal")).to_be_hidden()
     page.get_by_test_id("clear").click()
     for shape in saved:
@@ -86,9 +94,24 @@ def test_three_corrections_teach_the_pad_a_writers_style(pages: Pages, unipen_di
     with page.expect_request(lambda r: r.url.endswith("/predict")) as sent:
         draw_with_mouse(page, target)
     assert sent.value.post_data_json["contributor"]  # the page names its contributor id
-    assert reading(page) == digit
+    read = reading(page)
     expect(page.get_by_test_id("personal")).to_be_visible()
     expect(page.get_by_test_id("personal")).to_contain_text("your 3 saved drawings")
+    return read == digit
+
+
+def test_three_corrections_teach_the_pad_a_writers_style(pages: Pages, unipen_dir: Path) -> None:
+    """Of the first five styles that three of their writer's drawings correct offline, the
+    page misreads one and, once the three are saved from it, reads it right. (Drawn with
+    the mouse, a shape's image moves a pixel here and there, which is enough to change
+    a reading at the margin: the page, not the offline reading, decides.)"""
+    for saved, target, digit in itertools.islice(misread_styles(unipen_dir), 5):
+        page = pages.open("desktop")  # a new browser: a new contributor id
+        draw_with_mouse(page, target)
+        if reading(page) != digit and taught(page, saved, target, digit):
+            break
+    else:
+        pytest.fail("no misread style that three saved drawings taught the page")
     # Another browser (another contributor id) still gets the network's own reading.
     other = pages.open("desktop")
     draw_with_mouse(other, target)

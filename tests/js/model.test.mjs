@@ -27,7 +27,7 @@ test("the architecture names the layers, and how many networks are read together
         trajectory: { sizes: [160, 8, 10], networks: 1, weight: 0.3 },
       },
     }),
-    "2 × 784 → 10 + 160 → 8 → 10 reading the pen's path",
+    "2 × 784-10 + 160-8-10 (pen's path)",
   );
   assert.equal(architecture({}), "–");
 });
