@@ -2,10 +2,11 @@
 
 A drawing is a "7" with a crossbar on a 280x280 canvas: 3 strokes, 150 points, as a
 pointer would send them. End to end = strokes -> 28x28 preprocessing -> the reader's
-answer (every network of the model, averaged), as the server reads a drawing. With a
-contributor: the same, plus what a prediction naming a contributor with 500 saved
-drawings adds (their ids and labels read from a real SQLite store, their features kept
-in memory, the blend). Prints median and 99th-percentile latencies in milliseconds.
+answer (the image networks and, for strokes, the trajectory networks), as the server
+reads a drawing, on one BLAS thread as the server runs. With a contributor: the same,
+plus what a prediction naming a contributor with 500 saved drawings adds (their
+signature read from a real SQLite store, their features kept in memory, the blend).
+Prints median and 99th-percentile latencies in milliseconds.
 
 Run:  .venv/bin/python bench/inference.py [--model PATH] [--repeats 2000]
 """
@@ -28,6 +29,7 @@ from app.engine.preprocess import strokes_to_pixels
 from app.engine.reader import Limits, Reader
 from app.services.personal import PersonalDrawings
 from app.store import NewSample, open_store
+from app.web.runtime.serving import one_blas_thread
 
 Stroke = list[list[float]]
 LIMITS = Limits()
@@ -152,4 +154,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with one_blas_thread():
+        main()
