@@ -16,6 +16,7 @@ import pytest
 
 from app.config import Settings
 from app.engine.preprocess import strokes_to_pixels
+from app.engine.reader import Limits, Reader
 from app.services.finetune_run import FinetuneOptions, run_finetune
 from app.services.model_versions import load_version, seed
 from app.store import ModelRegistry, NewSample, open_store
@@ -25,9 +26,10 @@ from tests.shapes import DIGITS, strokes
 pytestmark = pytest.mark.server  # starts a real server or database
 
 TOKEN = "loop-admin-token"
-# A style the shipped model has never seen: crossed strokes, which these contributors
-# write for 4. It reads most of them as 8, so fine-tuning on them has something to learn.
-CROSS = [[(0.25, 0.2), (0.75, 0.8)], [(0.75, 0.2), (0.25, 0.8)]]
+# A style the shipped model has never seen: a closed triangle, which these contributors
+# write for 4. It reads them as 0, so fine-tuning on them has something to learn. (A
+# crossed "X" served until the trajectory networks came: they read it as 4 already.)
+TRIANGLE = [[(0.5, 0.15), (0.8, 0.8), (0.2, 0.8), (0.5, 0.15)]]
 SWITCH_SECONDS = 5.0
 
 
@@ -95,13 +97,13 @@ def assert_each_answer_is_its_versions(
     """Every answer succeeded and carries the probabilities its named version computes."""
     store = open_store(env["DIGITPAD_DATABASE_URL"])
     registry = ModelRegistry(store.engine)
-    pixels = strokes_to_pixels(ONE["strokes"], 280, 280).reshape(1, 784)  # type: ignore[arg-type]
+    ink = Reader.from_strokes(ONE["strokes"], 280, 280, Limits())  # type: ignore[arg-type]
     expected = {}
     for answer in answers:
         assert answer["status"] == 200, answer
         version = answer["model"]
         if version not in expected:
-            expected[version] = load_version(registry, version).probabilities(pixels)[0]
+            expected[version] = load_version(registry, version).probabilities_of([ink])[0]
         np.testing.assert_allclose(answer["probabilities"], expected[version], atol=2e-6)
     store.close()
     return set(expected)
@@ -110,7 +112,7 @@ def assert_each_answer_is_its_versions(
 def contribute(url: str) -> None:
     rng = np.random.default_rng(0)
     for person in range(8):
-        drawings = [(4, CROSS)] * 6 + list(enumerate(DIGITS))
+        drawings = [(4, TRIANGLE)] * 6 + list(enumerate(DIGITS))
         for label, shape in drawings:
             body = canvas(strokes(shape, rng), label=label, contributor=f"person-{person}")
             assert httpx.post(f"{url}/api/samples", json=body, timeout=5).status_code == 201
@@ -138,8 +140,8 @@ def test_contribute_finetune_serve_and_roll_back(server: str, env: dict[str, str
             thread.join()
     # No request failed or was mixed up during the switch, and both versions answered.
     assert assert_each_answer_is_its_versions(answers, env) == {shipped, new}
-    cross = canvas(strokes(CROSS, np.random.default_rng(99)))
-    assert httpx.post(f"{server}/predict", json=cross).json()["digit"] == 4
+    triangle = canvas(strokes(TRIANGLE, np.random.default_rng(99)))
+    assert httpx.post(f"{server}/predict", json=triangle).json()["digit"] == 4
 
     listed = digitpad(env, "models", "list")
     assert f"* {new}" in listed and shipped in listed

@@ -150,7 +150,7 @@ def run_finetune(
     networks = tuple(r.network for r in results)
     paths = model.paths
     if paths is not None and replayed is not None:
-        report({"stage": "training trajectory networks"})
+        report({"stage": "training trajectory networks", "epochs": options.epochs})
         drawn = [i for i in train_idx if inks[i].path is not None]
         paths = finetune_paths(paths, [samples[i] for i in drawn], replayed, options, rng)
     tuned = Reader(checkpoint.unsaved(networks, paths))
