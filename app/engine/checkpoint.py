@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from app.engine.card import FORMAT, FORMAT_ONE_NETWORK, SCHEMA, ModelCard, PathArchitecture
+from app.engine.ensemble import check_same_shape
 from app.engine.errors import ModelFileError
 from app.engine.files import write_bytes_atomic
 from app.engine.network import MLP
@@ -93,10 +94,10 @@ def to_bytes(
     """
     members = as_tuple(networks)
     network = members[0]
-    _same_shape(members)
+    check_same_shape(members)
     path_members = paths.networks if paths else ()
     if paths:
-        _same_shape(path_members)
+        check_same_shape(path_members)
     digest = weights_digest(members, paths)
     created = draft.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
     full = {
@@ -207,15 +208,6 @@ def from_bytes(data: bytes, card_json: object, *, source: str) -> Checkpoint:
             f"got {weights_digest(networks, paths)[:12]}…"
         )
     return Checkpoint(networks, card, paths)
-
-
-def _same_shape(members: tuple[MLP, ...]) -> None:
-    first = members[0]
-    if any(m.sizes != first.sizes or m.activation != first.activation for m in members):
-        raise ModelFileError(
-            f"expected networks all {first.sizes} {first.activation}, "
-            f"got {[m.sizes for m in members]}"
-        )
 
 
 def _names(prefixes: list[str], n_sizes: int) -> set[str]:

@@ -22,14 +22,8 @@ class Ensemble:
     """Networks of one shape, their layers stacked: ``predict_proba`` averages them."""
 
     def __init__(self, networks: Sequence[MLP]) -> None:
-        if not networks:
-            raise ModelFileError("expected at least one network, got none")
+        check_same_shape(networks)
         first = networks[0]
-        if any(n.sizes != first.sizes or n.activation != first.activation for n in networks):
-            raise ModelFileError(
-                f"expected networks all {first.sizes} {first.activation}, "
-                f"got {[n.sizes for n in networks]}"
-            )
         self.sizes = first.sizes
         self.count = len(networks)
         self._act = ACTIVATIONS[first.activation]
@@ -54,3 +48,16 @@ class Ensemble:
         p: npt.NDArray[np.float32] = softmax(a)  # (m, n, k)
         mean: npt.NDArray[np.float32] = p[0] if self.count == 1 else p.mean(axis=0)
         return mean
+
+
+def check_same_shape(networks: Sequence[MLP]) -> None:
+    """ModelFileError unless there is at least one network and all have the first's
+    sizes and activation (networks read together must)."""
+    if not networks:
+        raise ModelFileError("expected at least one network, got none")
+    first = networks[0]
+    if any(n.sizes != first.sizes or n.activation != first.activation for n in networks):
+        raise ModelFileError(
+            f"expected networks all {first.sizes} {first.activation}, "
+            f"got {[n.sizes for n in networks]}"
+        )

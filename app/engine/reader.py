@@ -132,9 +132,7 @@ class Reader:
         averaged, joined with the trajectory networks' for ``paths`` (n, FEATURES) when
         given and the version has them."""
         p = self._images.predict_proba(X)
-        if paths is None or self.paths is None or self._drawn is None:
-            return p
-        return combine(p, self._drawn.predict_proba(paths), self.paths.weight)
+        return p if paths is None else self._vote(p, paths)
 
     def predict_proba(self, X: Batch) -> Probabilities:
         """The images' probabilities (what `metrics.evaluate` and friends call)."""
@@ -153,12 +151,12 @@ class Reader:
         length; where the version has trajectory networks, then the last hidden layer of
         the first of them for ``paths`` (n, FEATURES), of unit length (zeros without
         ``paths``)."""
-        image = _unit(self.network.hidden_activations(X)[-1])
+        image = _last_hidden(self.network, X)
         if self.paths is None:
             return image
         path_part = np.zeros((len(X), self.paths.networks[0].sizes[-2]), np.float32)
         if paths is not None:
-            path_part = _unit(self.paths.networks[0].hidden_activations(paths)[-1])
+            path_part = _last_hidden(self.paths.networks[0], paths)
         return np.hstack([image, path_part])
 
     def read(self, inks: Sequence[Ink], *, personal: Personal | None = None) -> list[Reading]:
@@ -182,29 +180,41 @@ class Reader:
     def features_of(self, inks: Sequence[Ink]) -> npt.NDArray[np.float32]:
         """`features` of the inputs, the path part for those that came with a path."""
         F = self.features(_pixels(inks))
-        drawn = [i for i, ink in enumerate(inks) if ink.path is not None]
-        if self.paths is not None and drawn:
-            paths = np.stack([inks[i].path for i in drawn])  # type: ignore[misc]
-            hidden = self.paths.networks[0].hidden_activations(paths)[-1]
-            F[drawn, self.image_features :] = _unit(hidden)
+        drawn, paths = _paths(inks)
+        if self.paths is not None and paths is not None:
+            F[drawn, self.image_features :] = _last_hidden(self.paths.networks[0], paths)
         return F
 
     def _joined(self, p: Probabilities, inks: Sequence[Ink]) -> Probabilities:
         """The image networks' ``p`` joined, in place, with the trajectory networks' vote
         for the inputs that came with a path."""
-        drawn = [i for i, ink in enumerate(inks) if ink.path is not None]
-        if self.paths is not None and self._drawn is not None and drawn:
-            paths = np.stack([inks[i].path for i in drawn])  # type: ignore[misc]
-            by_path = self._drawn.predict_proba(paths)
-            p[drawn] = combine(p[drawn], by_path, self.paths.weight)
+        drawn, paths = _paths(inks)
+        if paths is not None:
+            p[drawn] = self._vote(p[drawn], paths)
         return p
 
+    def _vote(self, p: Probabilities, paths: npt.NDArray[np.float32]) -> Probabilities:
+        """The image networks' ``p`` joined with the trajectory networks' reading of
+        ``paths`` (the same rows); ``p`` itself for a version without them."""
+        if self.paths is None or self._drawn is None:
+            return p
+        return combine(p, self._drawn.predict_proba(paths), self.paths.weight)
 
-def _unit(H: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
-    """Each row of ``H`` scaled to unit length (a row of zeros stays zeros), float32."""
-    H = H.astype(np.float32)
+
+def _last_hidden(network: MLP, X: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    """``network``'s last hidden layer for inputs X (n, sizes[0]), each row scaled to unit
+    length (a row of zeros stays zeros), float32."""
+    H = network.hidden_activations(X)[-1].astype(np.float32)
     out: npt.NDArray[np.float32] = H / (np.linalg.norm(H, axis=1, keepdims=True) + 1e-6)
     return out
+
+
+def _paths(inks: Sequence[Ink]) -> tuple[list[int], npt.NDArray[np.float32] | None]:
+    """Which inputs came with a path, and those paths stacked (None if none did)."""
+    drawn = [i for i, ink in enumerate(inks) if ink.path is not None]
+    if not drawn:
+        return drawn, None
+    return drawn, np.stack([inks[i].path for i in drawn])  # type: ignore[misc]
 
 
 def _pixels(inks: Sequence[Ink]) -> Batch:
