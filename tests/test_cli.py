@@ -73,6 +73,7 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     assert 0 < kept["mistakes"]["count"] <= wrong
 
 
+@pytest.mark.slow  # trains with scripted drawings and restrokes, about 7 s
 def test_train_adds_scripted_drawings_and_restrokes(mnist_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "canvas.npz"
     code, output = run(

@@ -48,6 +48,7 @@ def copy_model(folder: Path, name: str = "default", **card_changes: Any) -> Path
     return folder / f"{name}.npz"
 
 
+# The whole report is drawn once for the tests that read it (about 5 s): CI runs them.
 @pytest.fixture(scope="module")
 def shipped_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     out = tmp_path_factory.mktemp("report")
@@ -56,6 +57,7 @@ def shipped_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     yield out, result.stdout
 
 
+@pytest.mark.slow
 def test_report_writes_every_figure(shipped_report: tuple[Path, str]) -> None:
     out, printed = shipped_report
     assert printed.split() == [str(out / name) for name in (*FIGURES, "index.html")]
@@ -77,6 +79,7 @@ def test_report_writes_every_figure(shipped_report: tuple[Path, str]) -> None:
     assert sizes["average_inputs.png"][0] > 10 * 28 * 3
 
 
+@pytest.mark.slow
 def test_report_page_shows_the_cards_numbers_and_figures(shipped_report: tuple[Path, str]) -> None:
     out, _ = shipped_report
     page = (out / "index.html").read_text()
@@ -121,6 +124,7 @@ def test_a_card_without_insights_needs_mnist(tmp_path: Path) -> None:
     assert not out.exists()  # nothing half-written
 
 
+@pytest.mark.slow
 def test_a_card_without_metrics_or_insights_is_measured_on_mnist(
     mnist_dir: Path, tmp_path: Path, shipped_report: tuple[Path, str]
 ) -> None:
