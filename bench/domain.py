@@ -37,6 +37,7 @@ from app.engine import checkpoint
 from app.engine.checkpoint import card_path
 from app.engine.metrics import Evaluation, evaluate, evaluate_probabilities
 from app.engine.mnist import to_inputs
+from app.engine.preprocess.strokes import PEN_WIDTH
 from app.engine.proxy import ProxySet, render, scripted, traced
 from app.engine.reader import Reader
 from app.engine.replay import replay
@@ -75,8 +76,12 @@ class RealWriters:
     suspect: np.ndarray  # (n,) bool: the label is in the label-issues list
 
     def read(self, reader: Reader) -> np.ndarray:
-        """(n, 10): the reader's probabilities, as the server answers for these strokes."""
-        return reader.probabilities(self.images, self.paths)
+        """(n, 10): the reader's probabilities, as the server answers for these strokes
+        (drawn again, in the same places, for a model that draws with another pen)."""
+        images, pen = self.images, reader.card.preprocessing.pen_width
+        if pen != PEN_WIDTH:
+            images = replay(self.digits, np.random.default_rng(0), pen_width=pen).images
+        return reader.probabilities(images, self.paths)
 
 
 def real_writers(folder: Path, part: str = "test", issues: Path = LABEL_ISSUES) -> RealWriters:
@@ -210,7 +215,8 @@ def report(
     model = Reader(checkpoint.load(path))
     sizes = "-".join(map(str, model.network.sizes))
     print(f"\n## {path} (version {model.version}, {len(model.networks)} x {sizes})")
-    rendered = {name: render(proxy) for name, proxy in sets.items()}
+    pen = model.card.preprocessing.pen_width
+    rendered = {name: render(proxy, pen_width=pen) for name, proxy in sets.items()}
     results: dict[str, Evaluation] = {}
     details = ""
     if validation is not None:

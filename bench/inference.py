@@ -78,10 +78,10 @@ def main() -> None:
     drawings = [seven(rng) for _ in range(256)]
 
     def one() -> object:
-        return reader.read([Reader.from_strokes(drawing, 280, 280, LIMITS)])
+        return reader.read([reader.from_strokes(drawing, 280, 280, LIMITS)])
 
     def batch() -> object:
-        return reader.read([Reader.from_strokes(d, 280, 280, LIMITS) for d in drawings])
+        return reader.read([reader.from_strokes(d, 280, 280, LIMITS) for d in drawings])
 
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
     pen = ImageDraw.Draw(canvas)
@@ -120,7 +120,7 @@ def main() -> None:
 
         def personal() -> object:
             mine = drawings_of.personal(reader, store, "bench")
-            return reader.read([Reader.from_strokes(drawing, 280, 280, LIMITS)], personal=mine)
+            return reader.read([reader.from_strokes(drawing, 280, 280, LIMITS)], personal=mine)
 
         print(
             summary(

@@ -75,7 +75,8 @@ def main() -> None:
         raise SystemExit("set DIGITPAD_UNIPEN_DIR to the folder of the UNIPEN file")
     digits = split_digits(load_unipen(folder))[args.writers]
     reader = Reader(checkpoint.load(args.model))
-    replayed = replay(digits, np.random.default_rng(0))
+    pen = reader.card.preprocessing.pen_width
+    replayed = replay(digits, np.random.default_rng(0), pen_width=pen)
     sharpnesses = [SHARPNESS]
     if args.tune:
         sharpnesses += [10.0, 20.0, 30.0, 40.0, 70.0, 100.0, 150.0]

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from app.cli import main
 from app.config import PROJECT_ROOT, get_settings
 from app.engine import checkpoint
+from app.engine.card import Preprocessing
+from app.engine.reader import Reader
 from app.engine.trajectory_recipe import PATH_CONFIG, WEIGHTS
 from app.engine.unipen import load_unipen, split_digits
 
@@ -71,6 +73,26 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     assert kept["n"] == 10_000 and sum(kept["average_inputs"]["count"]) == 10_000
     wrong = 10_000 - sum(card["metrics"]["mnist_test"]["confusion_matrix"][d][d] for d in range(10))
     assert 0 < kept["mistakes"]["count"] <= wrong
+
+
+def test_train_records_slant_correction_and_the_pen_and_reads_with_them(
+    mnist_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "upright.npz"
+    code, output = run(
+        "train", "--arch", "784,16,10", "--epochs", "1", "--no-augment", "--scripted", "40",
+        "--deskew", "--pen-width", "2.25", "--validation-size", "1000",
+        "--mnist-dir", str(mnist_dir), "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, output
+    model = Reader(checkpoint.load(out))
+    assert model.card.preprocessing == Preprocessing(deskew=True, pen_width=2.25)
+    assert model.card.training is not None and model.card.training.config["deskew"] is True
+    code, output = run("evaluate", "--model", str(out), "--mnist-dir", str(mnist_dir))
+    assert code == 0, output
+    measured = json.loads(output)["mnist_test"]["accuracy"]
+    assert model.card.metrics["mnist_test"]["accuracy"] == pytest.approx(measured, abs=1e-9)
+    assert measured > 0.85
 
 
 @pytest.mark.slow  # trains with scripted drawings and restrokes, about 7 s

@@ -16,7 +16,7 @@ import pytest
 
 from app.config import Settings
 from app.engine.preprocess import strokes_to_pixels
-from app.engine.reader import Limits, Reader
+from app.engine.reader import Limits
 from app.services.finetune_run import FinetuneOptions, run_finetune
 from app.services.model_versions import load_version, seed
 from app.store import ModelRegistry, NewSample, open_store
@@ -97,13 +97,14 @@ def assert_each_answer_is_its_versions(
     """Every answer succeeded and carries the probabilities its named version computes."""
     store = open_store(env["DIGITPAD_DATABASE_URL"])
     registry = ModelRegistry(store.engine)
-    ink = Reader.from_strokes(ONE["strokes"], 280, 280, Limits())  # type: ignore[arg-type]
     expected = {}
     for answer in answers:
         assert answer["status"] == 200, answer
         version = answer["model"]
         if version not in expected:
-            expected[version] = load_version(registry, version).probabilities_of([ink])[0]
+            reader = load_version(registry, version)
+            ink = reader.from_strokes(ONE["strokes"], 280, 280, Limits())  # type: ignore[arg-type]
+            expected[version] = reader.probabilities_of([ink])[0]
         np.testing.assert_allclose(answer["probabilities"], expected[version], atol=2e-6)
     store.close()
     return set(expected)

@@ -15,13 +15,14 @@ from app.cli.group import fail, main, mnist_dir_option, parse_arch
 from app.config import get_settings
 from app.engine import checkpoint
 from app.engine.activations import ACTIVATIONS
-from app.engine.card import TrainingData, draft
+from app.engine.card import Preprocessing, TrainingData, draft
 from app.engine.errors import DigitpadError
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate as evaluate_network
 from app.engine.metrics import evaluate_probabilities
 from app.engine.mnist import to_inputs
 from app.engine.optim import OPTIMIZERS, SCHEDULES
+from app.engine.preprocess.strokes import PEN_WIDTH
 from app.engine.proxy import SCRIPTED_DRAWINGS
 from app.engine.reader import Reader
 from app.engine.recipe import training_set
@@ -93,6 +94,19 @@ _D = TrainConfig()  # the command's defaults are the config's
     default=20,
     help="Placements of each UNIPEN training digit the trajectory networks learn from.",
 )
+@click.option(
+    "--deskew/--no-deskew",
+    default=_D.deskew,
+    help="Take each image's slant out before the image networks read it (training and "
+    "reading alike).",
+)
+@click.option(
+    "--pen-width",
+    type=click.FloatRange(0.5, 6),
+    default=PEN_WIDTH,
+    help="The pen drawings are drawn with, in pixels of the 28-px frame (training "
+    "drawings and the page's alike).",
+)
 @click.option("--schedule", type=click.Choice(SCHEDULES), default=_D.schedule)
 @click.option("--warmup-epochs", type=click.FloatRange(min=0), default=_D.warmup_epochs)
 @click.option("--weight-decay", type=click.FloatRange(min=0), default=_D.weight_decay)
@@ -118,6 +132,7 @@ def train_command(
     networks: int,
     trajectory_networks: int,
     trajectory_copies: int,
+    pen_width: float,
     **options: Any,
 ) -> None:
     """Train a network on MNIST (and real pen-drawn digits) and write it with its card."""
@@ -134,6 +149,7 @@ def train_command(
             unipen_copies=unipen_copies,
             label_issues=issues,
             seed=config.seed,
+            pen_width=pen_width,
         )
     except DigitpadError as e:
         fail(e)
@@ -173,7 +189,8 @@ def train_command(
         return out
 
     results = several("network", config, networks, X, y)
-    images_only = checkpoint.unsaved(tuple(r.network for r in results))
+    preprocessing = Preprocessing(deskew=config.deskew, pen_width=pen_width)
+    images_only = checkpoint.unsaved(tuple(r.network for r in results), None, preprocessing)
     paths, trajectory = None, None
     if trajectory_networks and unipen is not None:
         path_X, path_y = path_training_set(
@@ -189,13 +206,13 @@ def train_command(
         trajectory["config"] = path_config.to_dict()
     bar.close()
     result = results[0]
-    reader = Reader(checkpoint.unsaved(images_only.networks, paths))
+    reader = Reader(checkpoint.unsaved(images_only.networks, paths, preprocessing))
     test_X = to_inputs(data.test.images)
     test = evaluate_network(reader, test_X, data.test.labels)
     metrics: dict[str, dict[str, Any]] = {"mnist_test": test.to_dict()}
     if unipen is not None:
         real = split_digits(unipen)["test"]
-        replayed = replay(real, np.random.default_rng(0))
+        replayed = replay(real, np.random.default_rng(0), pen_width=pen_width)
         p = reader.probabilities(replayed.images, replayed.paths)
         metrics["unipen_test"] = evaluate_probabilities(p, replayed.labels).to_dict()
     card = draft(
@@ -205,6 +222,7 @@ def train_command(
         metrics=metrics,
         insights={"mnist_test": insights_on(reader, test_X, data.test.labels)},
         trajectory=trajectory,
+        pen_width=pen_width,
         data=TrainingData(
             source=recipe.source,
             credits=recipe.credits,

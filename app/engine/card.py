@@ -13,6 +13,8 @@ Schema history:
    (each network's seed and best epoch); ``metrics.unipen_test``.
 3. ``schema: 3``; ``architecture.trajectory`` (networks that read the pen's path, and the
    weight of their vote; absent for a model of images only) and ``training.trajectory``.
+4. ``schema: 4``; ``preprocessing`` (slant correction, the pen's width), the defaults
+   for older cards.
 """
 
 import os
@@ -25,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from app.engine.errors import ModelFileError
+from app.engine.preprocess.strokes import PEN_WIDTH
 from app.engine.train import TrainConfig, TrainResult
 
-SCHEMA = 3
+SCHEMA = 4
 FORMAT = "digitpad-mlp/2"
 FORMAT_ONE_NETWORK = "digitpad-mlp/1"  # still read: one network, arrays without a prefix
 Metrics = dict[str, Any]  # an `metrics.Evaluation` as JSON: n, accuracy, loss, per class, matrix
@@ -41,6 +44,14 @@ class PathArchitecture:
     activation: str
     networks: int  # read together, their probabilities averaged
     weight: float  # their vote against the image networks', in [0, 1] (`reader.combine`)
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How an input becomes the image networks' input, beyond MNIST's framing."""
+
+    deskew: bool = False  # the slant taken out before they read (`preprocess.slant`)
+    pen_width: float = PEN_WIDTH  # strokes drawn this wide, in pixels of the 28-px frame
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,7 @@ class ModelCard:
     insights: dict[str, Any] = field(default_factory=dict)  # `insights.insights_on` per set
     parent: str | None = None  # the version it was fine-tuned from
     finetune: dict[str, Any] | None = None  # the fine-tuning run's summary and options
+    preprocessing: Preprocessing = Preprocessing()
     format: str = FORMAT
     schema: int = SCHEMA
 
@@ -124,6 +136,7 @@ class ModelCard:
                 insights=dict(card.get("insights") or {}),
                 parent=card.get("parent"),
                 finetune=card.get("finetune"),
+                preprocessing=_preprocessing(card.get("preprocessing") or {}),
                 format=str(card["format"]),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as e:
@@ -141,11 +154,13 @@ def draft(
     parent: str | None = None,
     finetune: dict[str, Any] | None = None,
     trajectory: dict[str, Any] | None = None,
+    pen_width: float = PEN_WIDTH,
 ) -> dict[str, Any]:
     """The JSON of a new card from a training run (one result per network, trained from
     seeds ``config.seed``, +1, ...): what `checkpoint.to_bytes` completes with the fields
     it checks. Training and fine-tuning both make their cards here; ``trajectory`` says
-    how the trajectory networks were trained, if there are any."""
+    how the trajectory networks were trained, if there are any; ``pen_width``, the pen
+    the training drawings were drawn with."""
     training = Training(
         command=command,
         config=config.to_dict(),
@@ -163,7 +178,12 @@ def draft(
         software=f"digitpad {_version()}, numpy {np.__version__}, "
         f"python {platform.python_version()}",
     )
-    out = {"training": _json(asdict(training)), "metrics": metrics, "insights": insights}
+    out = {
+        "training": _json(asdict(training)),
+        "metrics": metrics,
+        "insights": insights,
+        "preprocessing": asdict(Preprocessing(deskew=config.deskew, pen_width=pen_width)),
+    }
     if parent is not None:
         out["parent"] = parent
     if finetune is not None:
@@ -190,6 +210,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         card["schema"] = 2
     if card["schema"] == 2:  # nothing to add: a model of images only has no trajectory
         card["schema"] = 3
+    if card["schema"] == 3:  # nothing to add: no preprocessing field reads as the defaults
+        card["schema"] = 4
     return card
 
 
@@ -224,6 +246,13 @@ def _training(data: dict[str, Any]) -> Training:
         trajectory=data.get("trajectory"),
         machine=data.get("machine"),
         software=data.get("software"),
+    )
+
+
+def _preprocessing(data: dict[str, Any]) -> Preprocessing:
+    return Preprocessing(
+        deskew=bool(data.get("deskew", False)),
+        pen_width=float(data.get("pen_width", PEN_WIDTH)),
     )
 
 

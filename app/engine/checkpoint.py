@@ -16,7 +16,7 @@ arrays do not match its card or whose content hash differs from the card's.
 import hashlib
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -24,13 +24,21 @@ from typing import Any
 
 import numpy as np
 
-from app.engine.card import FORMAT, FORMAT_ONE_NETWORK, SCHEMA, ModelCard, PathArchitecture
+from app.engine.card import (
+    FORMAT,
+    FORMAT_ONE_NETWORK,
+    SCHEMA,
+    ModelCard,
+    PathArchitecture,
+    Preprocessing,
+)
 from app.engine.ensemble import check_same_shape
 from app.engine.errors import ModelFileError
 from app.engine.files import write_bytes_atomic
 from app.engine.network import MLP
 
 Networks = MLP | tuple[MLP, ...]
+DEFAULT_PREPROCESSING = Preprocessing()
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ def to_bytes(
     networks ``paths`` if any, and their card.
 
     The card is ``draft`` (JSON fields of `ModelCard`: training, metrics, insights,
-    parent, finetune) plus the fields the loader checks: format, architecture (sizes,
+    parent, finetune, preprocessing) plus the fields the loader checks: format, architecture (sizes,
     activation, number of networks, the trajectory networks'), parameter count, digest, a
     version id and the date (kept if given).
     """
@@ -137,9 +145,14 @@ def to_bytes(
     return buffer.getvalue(), ModelCard.from_dict(full, source="a new card")
 
 
-def unsaved(networks: Networks, paths: PathNetworks | None = None) -> Checkpoint:
-    """Networks just trained, as a checkpoint with a card of their own (not written)."""
-    _, card = to_bytes(networks, {}, paths)
+def unsaved(
+    networks: Networks,
+    paths: PathNetworks | None = None,
+    preprocessing: Preprocessing = DEFAULT_PREPROCESSING,
+) -> Checkpoint:
+    """Networks just trained (on inputs made by ``preprocessing``), as a checkpoint with a
+    card of their own (not written)."""
+    _, card = to_bytes(networks, {"preprocessing": asdict(preprocessing)}, paths)
     return Checkpoint(as_tuple(networks), card, paths)
 
 

@@ -67,11 +67,13 @@ def mix(
     return X, y
 
 
-def finetune_config(network: MLP, *, epochs: int, seed: int, lr: float = 3e-4) -> TrainConfig:
+def finetune_config(
+    network: MLP, *, epochs: int, seed: int, lr: float = 3e-4, deskew: bool = False
+) -> TrainConfig:
     """The fine-tuning preset: the network's own shape, a small learning rate decaying to
     zero, no warm-up, no validation split (held-out contributions judge the result); the
-    image augmentation for image networks only (a trajectory network's inputs are not
-    images)."""
+    image augmentation, and the slant correction if the model has it (``deskew``), for
+    image networks only (a trajectory network's inputs are not images)."""
     return TrainConfig(
         arch=network.sizes,
         activation=network.activation,
@@ -80,6 +82,7 @@ def finetune_config(network: MLP, *, epochs: int, seed: int, lr: float = 3e-4) -
         warmup_epochs=0,
         validation_size=0,
         augment=network.sizes[0] == 784,
+        deskew=deskew and network.sizes[0] == 784,
         seed=seed,
     )
 

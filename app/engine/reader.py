@@ -3,9 +3,12 @@
 A `Reader` holds one model version (its networks and card) and answers with `read`:
 
     input (strokes on a canvas | image bytes | 28x28 pixels)
-      -> an `Ink`: the network's input, (28, 28) float32 in [0, 1], and for strokes the
-         pen's trajectory (`from_strokes`, `from_image`, `from_pixels`: the preprocessing
-         of `app.engine.preprocess` and `app.engine.trajectory`, with `Limits`)
+      -> an `Ink`: the image, (28, 28) float32 in [0, 1], and for strokes the pen's
+         trajectory (`from_strokes`, `from_image`, `from_pixels`: the preprocessing of
+         `app.engine.preprocess` and `app.engine.trajectory`, with `Limits`; strokes drawn
+         with the version's pen)
+      -> the image as the networks see it (`seen`: its slant taken out, for a version
+         trained so)
       -> probabilities (10,): the mean of the version's networks' softmax outputs
          (`probabilities`; one network, or several read together as an ensemble), and
          where the version has trajectory networks and the input came as strokes, their
@@ -33,6 +36,7 @@ from app.engine.network import MLP
 from app.engine.personal import Personal, PersonalWeight, blend
 from app.engine.preprocess import image_to_pixels, pixels_to_array
 from app.engine.preprocess.checks import ListLike
+from app.engine.preprocess.slant import deskew
 from app.engine.preprocess.strokes import points_to_pixels, read_strokes
 from app.engine.trajectory import Features, points_trajectory
 
@@ -79,6 +83,8 @@ class Reader:
         self.paths: PathNetworks | None = checkpoint.paths
         self._images = Ensemble(self.networks)  # read together, in one pass
         self._drawn = None if self.paths is None else Ensemble(self.paths.networks)
+        self._deskew = checkpoint.card.preprocessing.deskew
+        self._pen_width = checkpoint.card.preprocessing.pen_width
 
     @property
     def version(self) -> str:
@@ -98,16 +104,18 @@ class Reader:
 
     # Inputs -------------------------------------------------------------------------
 
-    @staticmethod
-    def from_strokes(strokes: ListLike, width: float, height: float, limits: Limits) -> Ink:
-        """The inputs for strokes drawn on a ``width`` x ``height`` canvas: the image and
-        the pen's trajectory.
+    def from_strokes(self, strokes: ListLike, width: float, height: float, limits: Limits) -> Ink:
+        """The inputs for strokes drawn on a ``width`` x ``height`` canvas: the image
+        (drawn with the version's pen) and the pen's trajectory.
 
         Raises InvalidInput beyond ``limits`` or for malformed points, EmptyDrawing for
         no points (see `preprocess.strokes_to_pixels`)."""
         check_stroke_limits(strokes, limits)
         drawn, points = read_strokes(strokes, width, height)  # checks every point
-        return Ink(points_to_pixels(drawn, points), points_trajectory(points, drawn.lengths))
+        return Ink(
+            points_to_pixels(drawn, points, pen_width=self._pen_width),
+            points_trajectory(points, drawn.lengths),
+        )
 
     @staticmethod
     def from_image(data: bytes, limits: Limits) -> Ink:
@@ -123,6 +131,11 @@ class Reader:
         """A 28x28 grid already in the MNIST convention, checked."""
         return Ink(pixels_to_array(grid))
 
+    def seen(self, X: Batch) -> Batch:
+        """Images (n, 784) in [0, 1] as the image networks see them: their slant taken
+        out for a version trained so (`preprocess.slant`), else ``X`` itself."""
+        return deskew(X) if self._deskew else X
+
     # Answers ------------------------------------------------------------------------
 
     def probabilities(
@@ -131,7 +144,7 @@ class Reader:
         """(n, 10) float32 for images ``X`` (n, 784): the image networks' softmax outputs
         averaged, joined with the trajectory networks' for ``paths`` (n, FEATURES) when
         given and the version has them."""
-        p = self._images.predict_proba(X)
+        p = self._images.predict_proba(self.seen(X))
         return p if paths is None else self._vote(p, paths)
 
     def predict_proba(self, X: Batch) -> Probabilities:
@@ -151,7 +164,7 @@ class Reader:
         length; where the version has trajectory networks, then the last hidden layer of
         the first of them for ``paths`` (n, FEATURES), of unit length (zeros without
         ``paths``)."""
-        image = _last_hidden(self.network, X)
+        image = _last_hidden(self.network, self.seen(X))
         if self.paths is None:
             return image
         path_part = np.zeros((len(X), self.paths.networks[0].sizes[-2]), np.float32)
@@ -168,9 +181,10 @@ class Reader:
         if personal is not None and len(personal):
             p, counted = blend(p, self.features_of(inks), personal)
             weights = list(counted)
+        seen = self.seen(X).reshape(len(inks), 28, 28).astype(np.float32, copy=False)
         return [
-            Reading(int(row.argmax()), row, ink.pixels, weight)
-            for row, ink, weight in zip(p, inks, weights, strict=True)
+            Reading(int(row.argmax()), row, image, weight)
+            for row, image, weight in zip(p, seen, weights, strict=True)
         ]
 
     def probabilities_of(self, inks: Sequence[Ink]) -> Probabilities:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from app.engine.errors import ConfigError
 from app.engine.mnist import Mnist, to_inputs
+from app.engine.preprocess.strokes import PEN_WIDTH
 from app.engine.proxy import written_by_scripted_writers
 from app.engine.replay import Distortion, replay
 from app.engine.unipen import CREDIT as UNIPEN_CREDIT
@@ -45,18 +46,20 @@ def training_set(
     label_issues: Collection[int] = (),
     writers: Collection[str] | None = None,
     seed: int,
+    pen_width: float = PEN_WIDTH,
 ) -> TrainingSet:
     """MNIST's training images plus the recipe's drawings, MNIST first.
 
     ``unipen``: the whole UNIPEN set, required when ``unipen_copies`` > 0; its training
     writers are used, or ``writers`` when given (for experiments that hold some out or
-    add some in). ``label_issues``: UNIPEN ids left out.
+    add some in). ``label_issues``: UNIPEN ids left out. ``pen_width``: the pen the
+    drawings are drawn with (the model's, `card.Preprocessing`).
     """
     parts = [(to_inputs(mnist.train.images), mnist.train.labels.astype(np.int64))]
     source = ["MNIST"]
     credits: list[str] = []
     if scripted:
-        parts.append(written_by_scripted_writers(scripted, seed=seed))
+        parts.append(written_by_scripted_writers(scripted, seed=seed, pen_width=pen_width))
         source.append(f"{scripted} scripted drawings")
     if unipen_copies:
         if unipen is None:
@@ -64,7 +67,7 @@ def training_set(
         chosen = split_digits(unipen)["train"] if writers is None else unipen.of_writers(writers)
         kept = chosen.take(~np.isin(chosen.ids, list(label_issues)))
         rng = np.random.default_rng([seed, UNIPEN_STREAM])
-        real = replay(kept, rng, copies=unipen_copies, distort=Distortion())
+        real = replay(kept, rng, copies=unipen_copies, distort=Distortion(), pen_width=pen_width)
         parts.append((real.images, real.labels))
         source.append(
             f"UNIPEN {'training' if writers is None else 'chosen'} writers ({len(kept)} digits, "

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.engine.preprocess import strokes_to_pixels
+from app.engine.preprocess.strokes import PEN_WIDTH
 from app.engine.trajectory import FEATURES, trajectory_features
 from app.engine.unipen import PenDigits, Stroke
 
@@ -100,8 +101,10 @@ def replay(
     copies: int = 1,
     distort: Distortion | None = None,
     canvas: int = CANVAS,
+    pen_width: float = PEN_WIDTH,
 ) -> Replayed:
-    """Every digit placed on the canvas ``copies`` times and read as the page reads it:
+    """Every digit placed on the canvas ``copies`` times and read as the page reads it
+    (drawn with a pen ``pen_width`` wide: a model's ``card.preprocessing.pen_width``):
     m = n * copies images, trajectories and labels."""
     n = len(digits)
     images = np.empty((copies * n, 784), dtype=np.float32)
@@ -109,6 +112,8 @@ def replay(
     for c in range(copies):
         for i, strokes in enumerate(digits.strokes):
             placed = place_on_canvas(strokes, rng, canvas=canvas, distort=distort)
-            images[c * n + i] = strokes_to_pixels(placed, canvas, canvas).ravel()
+            images[c * n + i] = strokes_to_pixels(
+                placed, canvas, canvas, pen_width=pen_width
+            ).ravel()
             paths[c * n + i] = trajectory_features(placed)
     return Replayed(images, np.tile(digits.labels, copies), paths)

@@ -19,6 +19,7 @@ from app.engine.augment import AugmentConfig, augment
 from app.engine.errors import ConfigError
 from app.engine.network import MLP
 from app.engine.optim import OPTIMIZERS, SCHEDULES, SGD, Adam, Optimizer, learning_rate
+from app.engine.preprocess.slant import deskew
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class TrainConfig:
     dropout: float = 0.0  # probability of zeroing each hidden unit while training
     augment: bool = True  # random affine and elastic distortions of each batch
     augmentation: AugmentConfig = field(default_factory=AugmentConfig)
+    deskew: bool = False  # the slant taken out of every image, after the distortions
     validation_size: int = 5000  # images held out of training, for early stopping
     patience: int | None = None  # stop after this many epochs without a better val accuracy
     seed: int = 0  # everything random comes from np.random.default_rng(seed)
@@ -128,6 +130,8 @@ def train(
     n_val = config.validation_size
     train_idx, val_idx = order[: len(order) - n_val], order[len(order) - n_val :]
     X_val, y_val = images[val_idx], labels[val_idx]
+    if config.deskew:
+        X_val = deskew(X_val)
 
     optimizer = _optimizer(config, network)
     steps_per_epoch = -(-len(train_idx) // config.batch_size)
@@ -147,6 +151,8 @@ def train(
             X, y = images[batch], labels[batch]
             if config.augment:
                 X = augment(X, rng, config.augmentation)
+            if config.deskew:
+                X = deskew(X)
             grads = network.gradients(
                 X, y, weight_decay=config.weight_decay, dropout=config.dropout, rng=rng
             )

@@ -79,7 +79,8 @@ def path_networks(
         if validation_writers is None
         else unipen.of_writers(validation_writers)
     )
-    validation = replay(chosen, np.random.default_rng(0))
+    pen = images.card.preprocessing.pen_width
+    validation = replay(chosen, np.random.default_rng(0), pen_width=pen)
     networks = tuple(r.network for r in results)
     weight = choose_weight(
         images.probabilities(validation.images),

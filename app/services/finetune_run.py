@@ -84,7 +84,7 @@ def run_finetune(
         raise ConfigError(
             f"expected at least {MIN_SAMPLES} contributed drawings, got {len(samples)}"
         )
-    inks = [stored_ink(s, limits(settings)) for s in samples]
+    inks = [stored_ink(s, model, limits(settings)) for s in samples]
     images = np.stack([ink.pixels.reshape(-1) for ink in inks])
     labels = np.array([s.label for s in samples], dtype=np.int64)
     rng = np.random.default_rng(options.seed)
@@ -104,7 +104,8 @@ def run_finetune(
         chosen = real.take(
             rng.choice(len(real), min(options.real_per_epoch, len(real)), replace=False)
         )
-        replayed = replay(chosen, rng, distort=Distortion())
+        pen = model.card.preprocessing.pen_width
+        replayed = replay(chosen, rng, distort=Distortion(), pen_width=pen)
         real_X, real_y = replayed.images, replayed.labels
         base_X, base_y = np.concatenate([base_X, real_X]), np.concatenate([base_y, real_y])
     test_X, test_y = to_inputs(mnist.test.images), mnist.test.labels.astype(np.int64)
@@ -129,7 +130,13 @@ def run_finetune(
         mnist_count=len(base_X),
         rng=rng,
     )
-    config = finetune_config(model.network, epochs=options.epochs, seed=options.seed, lr=options.lr)
+    config = finetune_config(
+        model.network,
+        epochs=options.epochs,
+        seed=options.seed,
+        lr=options.lr,
+        deskew=model.card.preprocessing.deskew,
+    )
 
     def on_epoch(stats: EpochStats) -> None:
         report(
@@ -153,7 +160,7 @@ def run_finetune(
         report({"stage": "training trajectory networks", "epochs": options.epochs})
         drawn = [i for i in train_idx if inks[i].path is not None]
         paths = finetune_paths(paths, [samples[i] for i in drawn], replayed, options, rng)
-    tuned = Reader(checkpoint.unsaved(networks, paths))
+    tuned = Reader(checkpoint.unsaved(networks, paths, model.card.preprocessing))
     after = scores(tuned)
     decision = decide(_accuracies(before), _accuracies(after), force=options.force)
 
@@ -180,6 +187,7 @@ def run_finetune(
         metrics={k: v for k, v in after.items() if v is not None},
         insights={"mnist_test": insights_on(tuned, test_X, test_y)},
         parent=parent,
+        pen_width=model.card.preprocessing.pen_width,
         finetune={
             **{k: summary[k] for k in ("before", "after", "decision", "reason")},
             "samples": len(samples),

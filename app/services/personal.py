@@ -71,7 +71,7 @@ class PersonalDrawings:
         samples = store.samples_of([i for i in labels if i not in known])
         if samples:
             ids = sorted(samples)
-            features = reader.features_of([stored_ink(samples[i], limits) for i in ids])
+            features = reader.features_of([stored_ink(samples[i], reader, limits) for i in ids])
             known.update(zip(ids, features, strict=True))
         kept = sorted(known)  # a sample deleted meanwhile has no pixels and is skipped
         personal = None

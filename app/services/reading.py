@@ -18,11 +18,11 @@ def limits(settings: Settings) -> Limits:
     )
 
 
-def stored_ink(sample: Sample, limits: Limits) -> Ink:
-    """The reader's input for a stored sample: its strokes drawn again with today's
+def stored_ink(sample: Sample, reader: Reader, limits: Limits) -> Ink:
+    """``reader``'s input for a stored sample: its strokes drawn again with today's
     preprocessing (and their trajectory), or its stored pixels when it came without."""
     if sample.strokes and sample.canvas_width and sample.canvas_height:
-        return Reader.from_strokes(
+        return reader.from_strokes(
             sample.strokes, sample.canvas_width, sample.canvas_height, limits
         )
     return Ink(np.divide(sample.pixels, 255, dtype=np.float32))

@@ -13,14 +13,14 @@ from app.store import StoreUnavailableError
 from app.web.schemas import Drawing, Personal, Prediction
 
 
-def drawing_to_ink(drawing: Drawing, settings: Settings) -> Ink:
-    """The reader's input for a drawing: strokes rendered and framed (with the pen's
+def drawing_to_ink(drawing: Drawing, model: Reader, settings: Settings) -> Ink:
+    """``model``'s input for a drawing: strokes rendered and framed (with the pen's
     trajectory), or pixels checked."""
     if drawing.pixels is not None:
         return Reader.from_pixels(drawing.pixels)
     if drawing.strokes is None or drawing.canvas is None:  # the schema already refuses this
         raise InvalidInput("expected strokes with a canvas, or pixels")
-    return Reader.from_strokes(
+    return model.from_strokes(
         drawing.strokes, drawing.canvas.width, drawing.canvas.height, limits(settings)
     )
 

@@ -42,10 +42,10 @@ def as_shape(strokes: tuple[np.ndarray, ...]) -> Shape:
     return shape
 
 
-def as_ink(shape: Shape) -> Ink:
-    """The reader's input for a shape drawn on a 280x280 pad, as the page sends it."""
+def as_ink(reader: Reader, shape: Shape) -> Ink:
+    """``reader``'s input for a shape drawn on a 280x280 pad, as the page sends it."""
     strokes = [[[x * 280, y * 280] for x, y in stroke] for stroke in shape]
-    return Reader.from_strokes(strokes, 280, 280, Limits())
+    return reader.from_strokes(strokes, 280, 280, Limits())
 
 
 def misread_styles(unipen_dir: Path) -> Iterator[tuple[list[Shape], Shape, int]]:
@@ -66,10 +66,10 @@ def misread_styles(unipen_dir: Path) -> Iterator[tuple[list[Shape], Shape, int]]
                     continue
                 shapes = [as_shape(test.strokes[i]) for i in saved]
                 drawn = as_shape(test.strokes[target])
-                ink = as_ink(drawn)
+                ink = as_ink(reader, drawn)
                 if reader.read([ink])[0].probabilities[digit] > 0.33:
                     continue
-                features = reader.features_of([as_ink(shape) for shape in shapes])
+                features = reader.features_of([as_ink(reader, shape) for shape in shapes])
                 mine = Personal.of(features, [digit] * 3, split=reader.image_features)
                 if reader.read([ink], personal=mine)[0].probabilities[digit] > 0.6:
                     yield shapes, drawn, digit

@@ -1,5 +1,6 @@
 import io
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -7,9 +8,10 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.engine import checkpoint
-from app.engine.card import SCHEMA, ModelCard, migrate
+from app.engine.card import SCHEMA, ModelCard, Preprocessing, migrate
 from app.engine.errors import ModelFileError
 from app.engine.network import MLP
+from app.engine.preprocess.strokes import PEN_WIDTH
 
 # Cards of schema 1: the shipped model's before schema 2 (commit 4f38d63, kept with the
 # tests) and the linear baseline's, still shipped as it was.
@@ -19,6 +21,8 @@ OLD_CARDS = {
 }
 # Schema 2: the five-network model shipped before trajectory networks (commit f923363).
 SCHEMA_2_CARD = (Path(__file__).parent / "cards" / "ensemble-schema2.json").read_text()
+# Schema 3: the model shipped with trajectory networks (commit fca9105).
+SCHEMA_3_CARD = (Path(__file__).parent / "cards" / "trajectory-schema3.json").read_text()
 
 
 @pytest.fixture
@@ -39,7 +43,7 @@ def test_round_trip_keeps_weights_and_card(saved: tuple[MLP, Path]) -> None:
     assert card.metrics["mnist_test"]["accuracy"] == 0.5
     assert card.parameters == net.n_parameters and card.architecture.sizes == (12, 5, 10)
     assert card.version == loaded.version and card.weights_sha256[:10] in loaded.version
-    assert card.created[:4].isdigit() and card.schema == SCHEMA == 3
+    assert card.created[:4].isdigit() and card.schema == SCHEMA == 4
     assert sorted(p.name for p in path.parent.iterdir()) == ["m.json", "m.npz"]  # no temp files
 
 
@@ -175,7 +179,7 @@ def test_a_card_lacking_a_field_is_refused() -> None:
     with pytest.raises(ModelFileError, match="card lacks a valid field 'weights_sha256'"):
         ModelCard.from_dict(card, source="x")
     assert migrate({"format": "digitpad-mlp/1", "architecture": {"sizes": [1, 2]}}) == {
-        "format": "digitpad-mlp/1", "architecture": {"networks": 1, "sizes": [1, 2]}, "schema": 3
+        "format": "digitpad-mlp/1", "architecture": {"networks": 1, "sizes": [1, 2]}, "schema": 4
     }  # fmt: skip
 
 
@@ -183,10 +187,28 @@ def test_a_card_of_schema_2_loads_as_a_model_of_images_only() -> None:
     old = json.loads(SCHEMA_2_CARD)
     assert old["schema"] == 2
     card = ModelCard.from_dict(old, source="schema 2")
-    assert card.schema == 3 and card.architecture.networks == 5
+    assert card.schema == 4 and card.architecture.networks == 5
     assert card.architecture.trajectory is None and card.training is not None
     assert card.training.trajectory is None and card.version == old["version"]
     assert ModelCard.from_dict(card.to_dict(), source="again") == card
+
+
+def test_a_card_of_schema_3_reads_with_the_preprocessing_it_was_trained_with() -> None:
+    """The card shipped with schema 3 has no preprocessing field: no slant correction
+    and the pen of `strokes.PEN_WIDTH`, as it was trained."""
+    old = json.loads(SCHEMA_3_CARD)
+    assert old["schema"] == 3 and "preprocessing" not in old
+    card = ModelCard.from_dict(old, source="shipped")
+    assert card.schema == 4 and card.preprocessing == Preprocessing(False, PEN_WIDTH)
+    assert card.to_dict()["preprocessing"] == {"deskew": False, "pen_width": PEN_WIDTH}
+
+
+def test_preprocessing_is_saved_on_the_card(tmp_path: Path) -> None:
+    net = MLP.initialise((12, 5, 10), "relu", np.random.default_rng(2))
+    chosen = Preprocessing(deskew=True, pen_width=2.25)
+    assert checkpoint.unsaved(net, None, chosen).card.preprocessing == chosen
+    checkpoint.save(net, tmp_path / "p.npz", {"preprocessing": asdict(chosen)})
+    assert checkpoint.load(tmp_path / "p.npz").card.preprocessing == chosen
 
 
 def test_trajectory_networks_round_trip_and_are_covered_by_the_digest(tmp_path: Path) -> None:

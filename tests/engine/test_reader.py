@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 
 from app.engine import checkpoint
+from app.engine.card import Preprocessing
 from app.engine.errors import EmptyDrawing, InvalidInput
 from app.engine.network import MLP
 from app.engine.personal import Personal
 from app.engine.preprocess import strokes_to_pixels
+from app.engine.preprocess.slant import deskew
 from app.engine.reader import Ink, Limits, Reader, combine
 from app.engine.trajectory import FEATURES, trajectory_features
 
@@ -27,7 +29,8 @@ def test_one_network_answers_with_its_own_probabilities() -> None:
     (reading,) = r.read([Ink(image)])
     expected = r.network.predict_proba(image.reshape(1, 784))[0]
     np.testing.assert_allclose(reading.probabilities, expected, rtol=1e-6)
-    assert reading.digit == int(expected.argmax()) and reading.pixels is image
+    assert reading.digit == int(expected.argmax())
+    np.testing.assert_array_equal(reading.pixels, image)
     assert reading.personal is None and r.version == r.card.version
 
 
@@ -44,12 +47,12 @@ def test_inputs_are_checked_against_the_limits() -> None:
     tight = Limits(max_strokes=1, max_points_per_stroke=5, max_points=8)
     two = [[[0.0, 0.0], [1.0, 1.0]], [[2.0, 2.0]]]
     with pytest.raises(InvalidInput, match="expected at most 1 strokes, got 2"):
-        Reader.from_strokes(two, 280, 280, tight)
+        reader(1).from_strokes(two, 280, 280, tight)
     with pytest.raises(InvalidInput, match="stroke 0: expected at most 5 points, got 6"):
-        Reader.from_strokes([[[0.0, float(i)] for i in range(6)]], 280, 280, tight)
+        reader(1).from_strokes([[[0.0, float(i)] for i in range(6)]], 280, 280, tight)
     with pytest.raises(EmptyDrawing):
-        Reader.from_strokes([[]], 280, 280, tight)
-    ink = Reader.from_strokes(ONE, 280, 280, Limits())
+        reader(1).from_strokes([[]], 280, 280, tight)
+    ink = reader(1).from_strokes(ONE, 280, 280, Limits())
     np.testing.assert_array_equal(ink.pixels, strokes_to_pixels(ONE, 280, 280))
     assert ink.path is not None
     np.testing.assert_array_equal(ink.path, trajectory_features(ONE))
@@ -85,7 +88,7 @@ def with_paths(weight: float) -> Reader:
 def test_drawings_are_read_by_image_and_trajectory_together_images_by_the_image_alone() -> None:
     r = with_paths(0.4)
     assert r.paths is not None
-    drawn = Reader.from_strokes(ONE, 280, 280, Limits())
+    drawn = r.from_strokes(ONE, 280, 280, Limits())
     assert drawn.path is not None
     X, path = drawn.pixels.reshape(1, 784), drawn.path.reshape(1, -1)
     image_p = r.network.predict_proba(X)
@@ -111,7 +114,7 @@ def test_combine_is_a_weighted_geometric_mean_of_the_two_readers() -> None:
 
 def test_points_with_times_give_the_same_ink_as_points_without() -> None:
     timed = [[[x, y, 1000.0 + i] for i, (x, y) in enumerate(stroke)] for stroke in ONE]
-    plain, with_times = (Reader.from_strokes(d, 280, 280, Limits()) for d in (ONE, timed))
+    plain, with_times = (reader(1).from_strokes(d, 280, 280, Limits()) for d in (ONE, timed))
     np.testing.assert_array_equal(plain.pixels, with_times.pixels)
     assert plain.path is not None and with_times.path is not None
     np.testing.assert_array_equal(plain.path, with_times.path)
@@ -119,7 +122,7 @@ def test_points_with_times_give_the_same_ink_as_points_without() -> None:
 
 def test_features_have_an_image_part_and_a_path_part_for_drawings() -> None:
     r = with_paths(0.3)
-    drawn = Reader.from_strokes(ONE, 280, 280, Limits())
+    drawn = r.from_strokes(ONE, 280, 280, Limits())
     pictured = Ink(drawn.pixels)
     F = r.features_of([drawn, pictured])
     split = r.image_features
@@ -131,3 +134,26 @@ def test_features_have_an_image_part_and_a_path_part_for_drawings() -> None:
         F[:, :split], r.features(drawn.pixels.reshape(1, -1)).repeat(2, 0)[:, :split], rtol=1e-5
     )
     assert reader().features(drawn.pixels.reshape(1, -1)).shape == (1, 8)  # images only
+
+
+def test_a_version_trained_upright_reads_images_with_their_slant_taken_out() -> None:
+    network = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(4))
+    upright = Reader(checkpoint.unsaved(network, None, Preprocessing(deskew=True)))
+    leaning = strokes_to_pixels([[[100.0, 250.0], [180.0, 30.0]]], 280, 280)
+    X = leaning.reshape(1, 784)
+    seen = deskew(X)
+    assert np.abs(seen - X).max() > 0.5  # the slant was there to take out
+    np.testing.assert_allclose(upright.probabilities(X), network.predict_proba(seen), rtol=1e-5)
+    (reading,) = upright.read([Ink(leaning)])
+    np.testing.assert_allclose(reading.pixels, seen.reshape(28, 28))  # the image it saw
+    np.testing.assert_allclose(
+        upright.features(X), Reader(checkpoint.unsaved(network)).features(seen)
+    )
+
+
+def test_a_version_draws_strokes_with_its_own_pen() -> None:
+    network = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(4))
+    thin = Reader(checkpoint.unsaved(network, None, Preprocessing(pen_width=1.75)))
+    ink = thin.from_strokes(ONE, 280, 280, Limits())
+    np.testing.assert_array_equal(ink.pixels, strokes_to_pixels(ONE, 280, 280, pen_width=1.75))
+    assert ink.pixels.sum() < reader(1).from_strokes(ONE, 280, 280, Limits()).pixels.sum()

@@ -68,7 +68,7 @@ def test_drawings_saved_as_strokes_are_compared_by_their_path_too(store: SampleS
     paths = checkpoint.PathNetworks((MLP.initialise((FEATURES, 6, 10), "relu", rng),), 0.3)
     reader = Reader(checkpoint.unsaved(MLP.initialise((784, 16, 10), "relu", rng), paths))
     stroke = [[[140.0, 40.0 + 10 * i] for i in range(21)]]
-    ink = Reader.from_strokes(stroke, 280, 280, Limits())
+    ink = reader.from_strokes(stroke, 280, 280, Limits())
     store.add(
         NewSample(
             label=1, pixels=np.rint(ink.pixels * 255).astype(np.uint8), strokes=stroke,

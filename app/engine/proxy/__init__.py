@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from app.engine.errors import InvalidInput
 from app.engine.preprocess import strokes_to_pixels
+from app.engine.preprocess.strokes import PEN_WIDTH
 from app.engine.proxy.thinning import thin
 from app.engine.proxy.trace import trace
 from app.engine.proxy.writers import CANVAS, random_writer, write
@@ -121,17 +122,17 @@ def scripted(n_writers: int, per_digit: int, *, rng: np.random.Generator) -> Pro
     )
 
 
-def render(proxy: ProxySet) -> npt.NDArray[np.float32]:
+def render(proxy: ProxySet, *, pen_width: float = PEN_WIDTH) -> npt.NDArray[np.float32]:
     """The (n, 784) float32 images in [0, 1] the network reads, one per drawing.
 
     Each drawing goes through `strokes_to_pixels(strokes, 280, 280)`, as the server
-    renders a drawing from the page. Raises InvalidInput naming the first drawing that
-    cannot be rendered: every generated drawing must be.
+    renders a drawing from the page (with a pen ``pen_width`` wide). Raises InvalidInput
+    naming the first drawing that cannot be rendered: every generated drawing must be.
     """
     out = np.empty((len(proxy), 784), dtype=np.float32)
     for i, drawing in enumerate(proxy.strokes):
         try:
-            out[i] = strokes_to_pixels(drawing, CANVAS, CANVAS).ravel()
+            out[i] = strokes_to_pixels(drawing, CANVAS, CANVAS, pen_width=pen_width).ravel()
         except InvalidInput as e:
             raise InvalidInput(f"drawing {i} ({proxy.source}): {e}") from e
     return out
@@ -142,7 +143,7 @@ SCRIPTED_DRAWINGS = 12_000  # how many the shipped recipe adds to MNIST's 60,000
 
 
 def written_by_scripted_writers(
-    count: int, *, seed: int
+    count: int, *, seed: int, pen_width: float = PEN_WIDTH
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
     """``count`` rendered drawings (count, 784) of scripted writers, with labels (count,),
     for training: writers of their own (drawn from ``default_rng([seed, 1])``, not the
@@ -150,4 +151,4 @@ def written_by_scripted_writers(
     each, so every style of the generator is seen, not only MNIST's."""
     rng = np.random.default_rng([seed, TRAINING_STREAM])
     drawings = scripted(max(1, -(-count // 20)), 2, rng=rng)
-    return render(drawings)[:count], drawings.labels[:count]
+    return render(drawings, pen_width=pen_width)[:count], drawings.labels[:count]

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from app.config import Settings
 from app.engine.errors import InvalidInput
 from app.engine.explain import explain
-from app.engine.reader import Ink
+from app.engine.reader import Ink, Reader
 from app.web.deps import ModelDep, SettingsDep
 from app.web.errors import responses
 from app.web.inputs import drawing_to_ink, personal_drawings, predict, upload_to_ink
@@ -54,8 +54,8 @@ DRAWING_BODY: dict[str, Any] = {
 DRAWING_ERRORS = responses(413, 415, 422)
 
 
-async def read_ink(request: Request, settings: Settings) -> tuple[Ink, str | None]:
-    """The reader's input from a request (JSON strokes or pixels, or a multipart image)
+async def read_ink(request: Request, model: Reader, settings: Settings) -> tuple[Ink, str | None]:
+    """``model``'s input from a request (JSON strokes or pixels, or a multipart image)
     and the contributor id the JSON body names, if any."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -69,7 +69,7 @@ async def read_ink(request: Request, settings: Settings) -> tuple[Ink, str | Non
         drawing = parse_drawing(await request.body())
         # A drawing takes about 0.2 ms to render (its size is bounded by the limits):
         # cheaper on the event loop than the trip to a worker thread and back.
-        return drawing_to_ink(drawing, settings), drawing.contributor
+        return drawing_to_ink(drawing, model, settings), drawing.contributor
     raise HTTPException(
         415, f"expected application/json or multipart/form-data, got {content_type!r}"
     )
@@ -81,7 +81,7 @@ async def read_ink(request: Request, settings: Settings) -> tuple[Ink, str | Non
 async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) -> Prediction:
     """Read one digit: JSON strokes + canvas, JSON pixels, or a multipart ``image`` file.
     With a ``contributor`` id, that contributor's own labelled drawings count too."""
-    ink, contributor = await read_ink(request, settings)
+    ink, contributor = await read_ink(request, model, settings)
     personal = await personal_drawings(request, model, contributor)
     return observe(request, predict(model, [ink], personal))[0]
 
@@ -92,9 +92,10 @@ async def predict_one(request: Request, model: ModelDep, settings: SettingsDep) 
 async def explain_one(request: Request, model: ModelDep, settings: SettingsDep) -> Explained:
     """Read one digit (bodies as for /predict) and say why: a saliency map over the 28x28
     input and the hidden units that fired most."""
-    ink, contributor = await read_ink(request, settings)
+    ink, contributor = await read_ink(request, model, settings)
     personal = await personal_drawings(request, model, contributor)
-    reasons = await run_in_threadpool(explain, model.network, ink.pixels)
+    seen = model.seen(ink.pixels.reshape(1, -1)).reshape(ink.pixels.shape)
+    reasons = await run_in_threadpool(explain, model.network, seen)
     return Explained(
         **observe(request, predict(model, [ink], personal), count=False)[0].model_dump(),
         saliency=np.round(reasons.saliency, 3).tolist(),
@@ -121,7 +122,7 @@ async def predict_batch(
     refuses the whole batch."""
     if len(body.items) > settings.max_batch:
         raise InvalidInput(f"expected at most {settings.max_batch} items, got {len(body.items)}")
-    inks = await run_in_threadpool(batch_inputs, body.items, settings)
+    inks = await run_in_threadpool(batch_inputs, body.items, model, settings)
     answers: list[Prediction | None] = [None] * len(inks)
     for contributor in dict.fromkeys(item.contributor for item in body.items):
         mine = [i for i, item in enumerate(body.items) if item.contributor == contributor]
@@ -132,12 +133,12 @@ async def predict_batch(
     return BatchPrediction(predictions=observe(request, [a for a in answers if a is not None]))
 
 
-def batch_inputs(items: list[Drawing], settings: Settings) -> list[Ink]:
-    """Each item's input for the reader; InvalidInput naming the first bad item."""
+def batch_inputs(items: list[Drawing], model: Reader, settings: Settings) -> list[Ink]:
+    """Each item's input for ``model``; InvalidInput naming the first bad item."""
     inks = []
     for i, item in enumerate(items):
         try:
-            inks.append(drawing_to_ink(item, settings))
+            inks.append(drawing_to_ink(item, model, settings))
         except InvalidInput as error:
             raise InvalidInput(f"items[{i}]: {error}") from error
     return inks

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from app.engine.errors import InvalidInput, NotFound
 from app.engine.figures import encode_png
 from app.store import NewSample, Sample
-from app.web.deps import Admin, SettingsDep, StoreDep
+from app.web.deps import Admin, ModelDep, SettingsDep, StoreDep
 from app.web.export import FORMATS, build_export, chunks
 from app.web.inputs import drawing_to_ink
 from app.web.schemas import (
@@ -63,6 +63,7 @@ async def contribute(
     request: Request,
     response: Response,
     store: StoreDep,
+    model: ModelDep,
     settings: SettingsDep,
     idempotency_key: Annotated[
         str | None, Header(max_length=128, description="Makes retries safe: one sample per key")
@@ -72,7 +73,7 @@ async def contribute(
     # Rendered on the event loop (as /predict does); only the database write waits in a
     # thread. A whole sync route in threads made the threads queue for the GIL, which
     # took the p99 at concurrency 16 from about 50 to 100 ms.
-    image = drawing_to_ink(body, settings).pixels
+    image = drawing_to_ink(body, model, settings).pixels
     sample = await run_in_threadpool(
         store.add,
         NewSample(
