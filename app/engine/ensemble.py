@@ -37,17 +37,28 @@ class Ensemble:
 
     def predict_proba(self, X: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
         """(n, k) float32: the mean of the networks' softmax outputs for X (n, sizes[0])."""
+        return self.read(X)[0]
+
+    def read(
+        self, X: npt.NDArray[np.floating]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """For X (n, sizes[0]): the mean of the networks' softmax outputs (n, k) float32,
+        and the first network's last hidden layer (n, sizes[-2]) float32 (X itself for a
+        network without one), from the same pass."""
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise InvalidInput(f"expected input of shape (n, {self.sizes[0]}), got {X.shape}")
         a = X.astype(self._weights[0].dtype, copy=False)
+        hidden = a
         last = len(self._weights) - 1
         for l, (W, b) in enumerate(zip(self._weights, self._biases, strict=True)):
             z = np.matmul(a, W)  # (m, n, out): (n, in) broadcast against each network
             z += b
             a = z if l == last else self._act(z)
+            if l == last - 1:
+                hidden = a[0]
         p: npt.NDArray[np.float32] = softmax(a)  # (m, n, k)
         mean: npt.NDArray[np.float32] = p[0] if self.count == 1 else p.mean(axis=0)
-        return mean
+        return mean, hidden
 
 
 def check_same_shape(networks: Sequence[MLP]) -> None:

@@ -164,24 +164,25 @@ class Reader:
         length; where the version has trajectory networks, then the last hidden layer of
         the first of them for ``paths`` (n, FEATURES), of unit length (zeros without
         ``paths``)."""
-        image = _last_hidden(self.network, self.seen(X))
-        if self.paths is None:
+        image = _unit(self._images.read(self.seen(X))[1])
+        if self._drawn is None:
             return image
-        path_part = np.zeros((len(X), self.paths.networks[0].sizes[-2]), np.float32)
+        path_part = np.zeros((len(X), self._drawn.sizes[-2]), np.float32)
         if paths is not None:
-            path_part = _last_hidden(self.paths.networks[0], paths)
+            path_part = _unit(self._drawn.read(paths)[1])
         return np.hstack([image, path_part])
 
     def read(self, inks: Sequence[Ink], *, personal: Personal | None = None) -> list[Reading]:
         """Each input read in one batch; with ``personal``, blended with that contributor's
         own labelled drawings (`personal.blend`)."""
-        X = _pixels(inks)
-        p = self._joined(self.probabilities(X), inks)
+        X = self.seen(_pixels(inks))
         weights: list[PersonalWeight | None] = [None] * len(inks)
         if personal is not None and len(personal):
-            p, counted = blend(p, self.features_of(inks), personal)
+            p, counted = blend(*self._answers(inks, X), personal)
             weights = list(counted)
-        seen = self.seen(X).reshape(len(inks), 28, 28).astype(np.float32, copy=False)
+        else:
+            p = self._joined(self._images.predict_proba(X), inks)
+        seen = X.reshape(len(inks), 28, 28).astype(np.float32, copy=False)
         return [
             Reading(int(row.argmax()), row, image, weight)
             for row, image, weight in zip(p, seen, weights, strict=True)
@@ -193,11 +194,24 @@ class Reader:
 
     def features_of(self, inks: Sequence[Ink]) -> npt.NDArray[np.float32]:
         """`features` of the inputs, the path part for those that came with a path."""
-        F = self.features(_pixels(inks))
+        return self._answers(inks, self.seen(_pixels(inks)))[1]
+
+    def _answers(
+        self, inks: Sequence[Ink], X: Batch
+    ) -> tuple[Probabilities, npt.NDArray[np.float32]]:
+        """`probabilities_of` and `features_of` the inputs (whose images as the networks
+        see them are ``X``) from one pass of each group of networks."""
+        p, hidden = self._images.read(X)
+        F = _unit(hidden)
         drawn, paths = _paths(inks)
-        if self.paths is not None and paths is not None:
-            F[drawn, self.image_features :] = _last_hidden(self.paths.networks[0], paths)
-        return F
+        if self.paths is None or self._drawn is None:
+            return p, F
+        F = np.hstack([F, np.zeros((len(inks), self._drawn.sizes[-2]), np.float32)])
+        if paths is not None:
+            q, path_hidden = self._drawn.read(paths)
+            p[drawn] = combine(p[drawn], q, self.paths.weight)
+            F[drawn, self.image_features :] = _unit(path_hidden)
+        return p, F
 
     def _joined(self, p: Probabilities, inks: Sequence[Ink]) -> Probabilities:
         """The image networks' ``p`` joined, in place, with the trajectory networks' vote
@@ -215,10 +229,9 @@ class Reader:
         return combine(p, self._drawn.predict_proba(paths), self.paths.weight)
 
 
-def _last_hidden(network: MLP, X: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
-    """``network``'s last hidden layer for inputs X (n, sizes[0]), each row scaled to unit
-    length (a row of zeros stays zeros), float32."""
-    H = network.hidden_activations(X)[-1].astype(np.float32)
+def _unit(H: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    """Rows of H (n, d) scaled to unit length (a row of zeros stays zeros), float32."""
+    H = H.astype(np.float32, copy=False)
     out: npt.NDArray[np.float32] = H / (np.linalg.norm(H, axis=1, keepdims=True) + 1e-6)
     return out
 

@@ -27,3 +27,15 @@ def test_networks_of_different_shapes_and_wrong_inputs_are_refused() -> None:
         Ensemble([])
     with pytest.raises(InvalidInput, match=r"expected input of shape \(n, 4\)"):
         Ensemble([MLP.initialise((4, 3, 10), "relu", rng)]).predict_proba(np.zeros((1, 5)))
+
+
+@pytest.mark.parametrize("sizes", [(12, 7, 5, 10), (12, 10)])
+def test_the_same_pass_gives_the_first_networks_last_hidden_layer(sizes: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(9)
+    networks = [MLP.initialise(sizes, "relu", rng) for _ in range(3)]
+    X = rng.random((4, 12), dtype=np.float32)
+    p, hidden = Ensemble(networks).read(X)
+    np.testing.assert_array_equal(p, Ensemble(networks).predict_proba(X))
+    expected = networks[0].hidden_activations(X)[-1] if len(sizes) > 2 else X
+    assert hidden.shape == (4, sizes[-2]) and hidden.dtype == np.float32
+    np.testing.assert_allclose(hidden, expected, rtol=1e-5, atol=1e-7)
