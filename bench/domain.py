@@ -5,7 +5,8 @@ For the shipped model (or each ``--model``), prints:
 1. accuracy on real pen-drawn digits: UNIPEN's test writers (`app.engine.unipen`: people
    no model here trains on), each drawing replayed onto the page's canvas and read as
    ``POST /predict`` reads it; overall, without the labels `bench/label_noise.py` finds
-   suspect, per site, the confusion matrix and the ten writers read worst;
+   suspect, per site, the confusion matrix and the ten writers read worst; for a model
+   of several image networks, each one's accuracy alone (how much seeds differ);
 2. accuracy on MNIST test, on the traced proxy (every MNIST test digit thinned and traced
    back into pen strokes) and on the scripted proxy (scripted writers, each with their
    own habits), each drawing sent through the server's strokes preprocessing; and the
@@ -234,6 +235,10 @@ def report(
     for name, result in results.items():
         print(f"| {name} | {result.n:,} | {result.accuracy:.2%} |")
     print(details)
+    if len(model.networks) > 1:
+        for name, writers in (("validation", validation), ("test", real)):
+            if writers is not None:
+                print(f"image networks alone, UNIPEN {name} writers: {alone(model, writers)}")
     for name, result in results.items():
         if "left out" not in name:
             print(f"\nconfusion, {name}:\n{confusion_text(result)}")
@@ -241,6 +246,16 @@ def report(
         for name, proxy in sets.items():
             loop = finetune_loop(path, proxy, rendered[name], args.mnist_dir, 0)
             print(loop_text(name, loop))
+
+
+def alone(model: Reader, writers: RealWriters) -> str:
+    """Each image network's accuracy on ``writers`` read alone (how much networks of one
+    recipe differ by their seed)."""
+    one = [Reader(checkpoint.unsaved(n, None, model.card.preprocessing)) for n in model.networks]
+    accuracies = [
+        float((writers.read(r).argmax(axis=1) == writers.digits.labels).mean()) for r in one
+    ]
+    return ", ".join(f"{a:.2%}" for a in accuracies)
 
 
 def loop_text(name: str, loop: dict[str, Any]) -> str:

@@ -14,6 +14,10 @@ digit drawn small or off-centre. The pipelines:
   (frame.py's `frame_digit`);
 - `pixels_to_array` (pixels.py): a grid already framed like MNIST, only checked.
 
+A model may also be trained to read digits upright: `slant.deskew` takes the slant out of
+framed images (the model card's ``preprocessing`` says whether, and which pen draws
+strokes; the reader applies both).
+
 Bad input raises InvalidInput with a message saying what was expected and what came;
 input without ink raises EmptyDrawing. All functions are pure.
 """
