@@ -3,9 +3,10 @@
 Before each prediction that names a contributor, one aggregate query over an index tells
 whether their samples changed (`SampleStore.contributor_signature`), so a drawing saved
 a moment ago, relabelled or deleted counts (or stops counting) from the next prediction,
-in every worker. Their drawings (strokes drawn again, or pixels) are turned into the
-reader's features once per model version and kept in memory (a bounded cache of recent
-contributors), so only new samples cost a forward pass.
+in every worker; when they have none left, what was kept of them is dropped. Their
+drawings (strokes drawn again, or pixels) are turned into the reader's features once
+per model version and kept in memory (a bounded cache of recent contributors), so only
+new samples cost a forward pass.
 """
 
 import threading
@@ -41,9 +42,12 @@ class PersonalDrawings:
     def personal(self, reader: Reader, store: SampleStore, contributor: str) -> Personal | None:
         """The contributor's labelled drawings for ``reader``, or None if they have none."""
         signature = store.contributor_signature(contributor)
-        if signature[0] == 0:
-            return None
         key = (reader.version, contributor)
+        if signature[0] == 0:  # none, or none any more: what was kept of them goes
+            if key in self._entries:
+                with self._lock:
+                    self._entries.pop(key, None)
+            return None
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
@@ -55,6 +59,13 @@ class PersonalDrawings:
                 while len(self._entries) > self.capacity:
                     self._entries.popitem(last=False)
         return entry.personal
+
+    def forget(self, contributor: str) -> None:
+        """Drop what this worker keeps of ``contributor``'s drawings, for every version
+        (other workers drop theirs at the contributor's next prediction)."""
+        with self._lock:
+            for key in [k for k in self._entries if k[1] == contributor]:
+                del self._entries[key]
 
     @staticmethod
     def _refresh(

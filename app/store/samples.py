@@ -120,11 +120,12 @@ class SampleStore:
         wrong_only: bool = False,
         limit: int = 50,
         before_id: int | None = None,
+        contributor: str | None = None,
     ) -> Page:
         """Up to ``limit`` samples, newest first, with ids below ``before_id`` if given.
 
         ``label`` keeps one digit; ``wrong_only`` keeps samples whose stored prediction
-        differs from their label.
+        differs from their label; ``contributor``, one contributor's samples.
         """
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
@@ -137,6 +138,8 @@ class SampleStore:
             )
         if before_id is not None:
             query = query.where(SampleRow.id < before_id)
+        if contributor is not None:
+            query = query.where(SampleRow.contributor == contributor)
         with self._sessions() as session:
             items = [_to_sample(row) for row in session.scalars(query)]
         if len(items) <= limit:
@@ -208,6 +211,15 @@ class SampleStore:
                 delete(SampleRow).where(SampleRow.id == sample_id).returning(SampleRow.id)
             )
             return deleted is not None
+
+    def delete_contributed(self, contributor: str, sample_id: int | None = None) -> int:
+        """Delete one contributor's sample ``sample_id``, or all their samples when it is
+        None; how many were deleted (0: none of theirs has that id, or they have none)."""
+        query = delete(SampleRow).where(SampleRow.contributor == contributor)
+        if sample_id is not None:
+            query = query.where(SampleRow.id == sample_id)
+        with self._writing() as session:
+            return len(session.scalars(query.returning(SampleRow.id)).all())
 
     def iter_all(self, batch_size: int = 1000) -> Iterator[Sample]:
         """Every sample by ascending id, read ``batch_size`` at a time (one session each)."""

@@ -26,7 +26,15 @@ from app.web.middleware.observability import (
     metrics_endpoint,
 )
 from app.web.middleware.ratelimit import RateLimiter, RateLimitMiddleware
-from app.web.routes import health, insights, model_versions, pages, predict, samples
+from app.web.routes import (
+    contributors,
+    health,
+    insights,
+    model_versions,
+    pages,
+    predict,
+    samples,
+)
 from app.web.runtime.serving import one_blas_thread, startup_frozen
 from app.web.runtime.startup import connect, stay_connected
 
@@ -72,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(PredictionCORSMiddleware, origins=settings.cors_origins)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     errors.install(app)
-    for module in (pages, predict, samples, model_versions, insights, health):
+    for module in (pages, predict, samples, contributors, model_versions, insights, health):
         app.include_router(module.router)
     app.add_api_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

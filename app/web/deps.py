@@ -9,6 +9,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from app.config import Settings
 from app.engine.errors import Unavailable
 from app.engine.reader import Reader
+from app.services.personal import PersonalDrawings
 from app.store import JobStore, ModelRegistry, SampleStore
 from app.web.errors import DATABASE_DOWN
 
@@ -32,6 +33,7 @@ ModelDep = Annotated[Reader, Depends(_from_state("model"))]
 StoreDep = Annotated[SampleStore, Depends(_from_state("store"))]
 RegistryDep = Annotated[ModelRegistry, Depends(_from_state("registry"))]
 JobsDep = Annotated[JobStore, Depends(_from_state("jobs"))]
+PersonalDep = Annotated[PersonalDrawings, Depends(_from_state("personal"))]
 
 
 async def require_admin(

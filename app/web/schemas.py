@@ -20,6 +20,7 @@ Point = Annotated[
 
 # Row ids are 64-bit in both databases: a larger number in a path is refused (422).
 Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id")]
+CONTRIBUTOR_PATTERN = r"^[A-Za-z0-9_-]+$"  # the page's ids are random UUIDs
 
 
 class Strict(BaseModel):
@@ -47,7 +48,7 @@ class Drawing(Strict):
     contributor: str | None = Field(
         default=None,
         max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
+        pattern=CONTRIBUTOR_PATTERN,
         description="An anonymous random id of the drawing browser; never shown back. With "
         "a prediction, that contributor's own labelled drawings are read beside the network.",
     )
@@ -138,6 +139,14 @@ class SampleDetail(SampleOut):
 class SamplePage(BaseModel):
     items: list[SampleOut]
     next: str | None = Field(description="URL of the next (older) page, or null at the end.")
+
+
+class ContributorPage(SamplePage):
+    total: int = Field(description="How many drawings were saved with this contributor id.")
+
+
+class Forgotten(BaseModel):
+    deleted: int = Field(description="How many drawings were deleted.")
 
 
 class Relabel(Strict):

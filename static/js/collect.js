@@ -142,7 +142,7 @@ export function init() {
       keepJSON(MINE_KEY, mine);
       showMine();
       const id = sample?.id != null ? ` (drawing #${sample.id})` : "";
-      showSaved(`Saved your ${label}. Thank you!${id}`);
+      showSaved(`Saved your ${label}. Thank you!${id}`, { mine: true });
       pad.enabled = true;
       pad.clear();
       skipped.clear();

@@ -92,7 +92,7 @@ export function init() {
         model: read ? read.model : null,
         source: "draw",
       });
-      showSaved(savedNote(label, read, sample));
+      showSaved(savedNote(label, read, sample), { mine: true });
       pad.enabled = true;
       pad.clear();
       refreshStats();

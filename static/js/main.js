@@ -4,7 +4,7 @@
  * data-page>, which finds the page's elements and binds them. The page modules do
  * nothing on import, so node can import them for the unit tests.
  *
- * All five are imported here, statically: the browser then loads the whole module graph
+ * All six are imported here, statically: the browser then loads the whole module graph
  * before it runs any of it, and the page is ready by DOMContentLoaded, as a test or a
  * person reloading it expects. They are small, and cached after the first page.
  */
@@ -12,11 +12,12 @@
 import * as collect from "./collect.js";
 import * as draw from "./draw.js";
 import * as insights from "./insights.js";
+import * as mine from "./mine.js";
 import * as model from "./model.js";
 import * as samples from "./samples.js";
 import { initToasts, showError } from "./toasts.js";
 
-const PAGES = { draw, collect, samples, insights, model };
+const PAGES = { draw, collect, samples, insights, model, mine };
 
 initToasts();
 const page = PAGES[document.body.dataset.page];

@@ -2,10 +2,12 @@
  * sample-tiles.js: a tile of the samples page for one drawing: the 28x28 image the
  * model saw, the label and the live prediction, where and when it came from. With an
  * admin token it offers Relabel (PATCH /api/samples/{id}) and Delete (DELETE
- * /api/samples/{id}), each asked in a panel inside the tile, its error shown there.
+ * /api/samples/{id}), each asked in a panel inside the tile, its error shown there. On
+ * the page of one's own drawings (`own`: the contributor id), it offers Delete alone,
+ * through DELETE /api/contributors/{own}/samples/{id}, with no token.
  */
 
-import { adminApi } from "./api.js";
+import { adminApi, api } from "./api.js";
 import { button, el } from "./dom.js";
 import { aDigit, formatDate } from "./format.js";
 import { showSaved } from "./toasts.js";
@@ -26,9 +28,11 @@ export class SampleTile {
   /**
    * `sample`: an item of GET /api/samples. `token()`: the admin token typed on the page;
    * `onRelabelled(tile)` and `onGone(tile)` (deleted, or found gone) tell the page.
+   * `own`: the contributor id whose drawing this is, on the page of their drawings.
    */
-  constructor(sample, { token, onRelabelled, onGone }) {
+  constructor(sample, { token = () => "", onRelabelled = () => {}, onGone, own = null }) {
     this.sample = sample;
+    this.own = own;
     this.token = token;
     this.onRelabelled = onRelabelled;
     this.onGone = onGone;
@@ -47,6 +51,7 @@ export class SampleTile {
 
     const relabel = button("Relabel", "btn btn-small", "relabel");
     relabel.addEventListener("click", () => this.openRelabel());
+    relabel.hidden = Boolean(own);
     const remove = button("Delete", "btn btn-small btn-danger-quiet", "delete");
     remove.addEventListener("click", () => this.openDelete());
     this.actions = el("div", "tile-actions", relabel, remove);
@@ -82,9 +87,10 @@ export class SampleTile {
     this.image.alt = `${aDigit(sample.label)}, 28 × 28 pixels as the model saw it`;
   }
 
-  /** Offer Relabel and Delete while there is a token and no question is open. */
+  /** Offer the actions while there is a token (or the drawing is one's own) and no
+   * question is open. */
   showActions() {
-    if (this.panel.hidden) this.actions.hidden = !this.token();
+    if (this.panel.hidden) this.actions.hidden = !(this.own || this.token());
   }
 
   setError(message) {
@@ -137,10 +143,13 @@ export class SampleTile {
     this.openPanel(el("p", "tile-question", "Delete this drawing?"), choice);
   }
 
-  /** Send an admin request from the open panel; false (error shown) when it failed. */
+  /** Send the open panel's request; false (error shown) when it failed. */
   async request(method, body) {
     this.setBusy(true);
     try {
+      if (this.own) {
+        return await api(`/api/contributors/${this.own}/samples/${this.sample.id}`, { method });
+      }
       return await adminApi(this.token(), `/api/samples/${this.sample.id}`, { method, body });
     } catch (error) {
       this.setBusy(false);

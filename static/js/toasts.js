@@ -44,9 +44,13 @@ export function showError(text) {
   showToast("error-toast", text, ERROR_MS);
 }
 
-/** Say what went well; an error still on screen is no longer news. */
-export function showSaved(text) {
+/**
+ * Say what went well; an error still on screen is no longer news. `mine`: a drawing was
+ * saved, so the toast links to the page of this browser's drawings.
+ */
+export function showSaved(text, { mine = false } = {}) {
   hideToast("error-toast");
+  byId("saved-toast-mine").hidden = !mine;
   showToast("saved-toast", text, SAVED_MS);
 }
 

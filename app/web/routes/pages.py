@@ -31,6 +31,7 @@ PAGES = {
     "/samples": ("samples.html", "The contributed drawings; relabel and delete (admin)."),
     "/insights": ("insights.html", "Accuracy, confusions, learning curves, hidden units."),
     "/model": ("model.html", "The model versions, and fine-tuning (admin)."),
+    "/mine": ("mine.html", "The drawings this browser saved: see, download, delete."),
 }
 
 

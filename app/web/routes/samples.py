@@ -7,9 +7,10 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
+from app.config import Settings
 from app.engine.errors import InvalidInput, NotFound
 from app.engine.figures import encode_png
-from app.store import NewSample, Sample
+from app.store import NewSample, Sample, SampleStore
 from app.web.deps import Admin, ModelDep, SettingsDep, StoreDep
 from app.web.export import FORMATS, build_export, chunks
 from app.web.inputs import drawing_to_ink
@@ -105,9 +106,22 @@ def list_samples(
     before: Annotated[int | None, Query(ge=1, description="Samples older than this id")] = None,
 ) -> SamplePage:
     """Newest first, a page at a time; ``next`` links to the following page."""
+    return sample_page(request, store, settings, limit, before, label=label, wrong_only=wrong)
+
+
+def sample_page(
+    request: Request,
+    store: SampleStore,
+    settings: Settings,
+    limit: int,
+    before: int | None,
+    **filters: Any,
+) -> SamplePage:
+    """One page of the samples `SampleStore.list` keeps with ``filters``, newest first,
+    with ids below ``before``; ``next`` links to the following page."""
     if limit > settings.max_page_size:
         raise InvalidInput(f"expected limit <= {settings.max_page_size}, got {limit}")
-    page = store.list(label=label, wrong_only=wrong, limit=limit, before_id=before)
+    page = store.list(limit=limit, before_id=before, **filters)
     next_url = None
     if page.next_before_id is not None:
         next_url = str(request.url.include_query_params(before=page.next_before_id))

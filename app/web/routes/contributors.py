@@ -1,0 +1,72 @@
+"""A contributor's own drawings: list them, delete one or all of them (forget me).
+
+The contributor id is the random key a browser makes once and sends with what it draws
+and saves; whoever holds it may see and delete that browser's drawings, and it is never
+listed or shown back. An id with no drawings and a sample that is not among an id's
+drawings both answer 404, so no answer tells whether another id, or another person's
+sample, exists. Deleted drawings are gone from the store at once: no later fine-tune
+reads them, and they stop counting for the contributor's personal pad from their next
+prediction (versions trained before keep what they learned).
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.engine.errors import NotFound
+from app.web.deps import PersonalDep, SettingsDep, StoreDep
+from app.web.routes.samples import sample_page
+from app.web.schemas import CONTRIBUTOR_PATTERN, ContributorPage, Forgotten, Id
+
+router = APIRouter(prefix="/api", tags=["contributors"])
+UNKNOWN: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No drawings saved with that contributor id (or not that sample)"}
+}
+ContributorId = Annotated[
+    str,
+    Path(
+        max_length=64,
+        pattern=CONTRIBUTOR_PATTERN,
+        description="The contributor id the drawings were saved with (POST /api/samples).",
+    ),
+]
+
+
+@router.get(
+    "/contributors/{contributor}/samples", response_model=ContributorPage, responses=UNKNOWN
+)
+def their_samples(
+    contributor: ContributorId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1)] = 50,
+    before: Annotated[int | None, Query(ge=1, description="Samples older than this id")] = None,
+) -> ContributorPage:
+    """The drawings saved with this contributor id, newest first, a page at a time."""
+    total = store.contributor_signature(contributor)[0]
+    if total == 0:
+        raise NotFound("no drawings saved with this contributor id")
+    page = sample_page(request, store, settings, limit, before, contributor=contributor)
+    return ContributorPage(**page.model_dump(), total=total)
+
+
+@router.delete(
+    "/contributors/{contributor}/samples/{sample_id:int}", status_code=204, responses=UNKNOWN
+)
+def delete_theirs(contributor: ContributorId, sample_id: Id, store: StoreDep) -> Response:
+    """Delete one of the drawings saved with this contributor id."""
+    if not store.delete_contributed(contributor, sample_id):
+        raise NotFound(f"no sample {sample_id} among this contributor id's drawings")
+    return Response(status_code=204)
+
+
+@router.delete("/contributors/{contributor}", response_model=Forgotten, responses=UNKNOWN)
+def forget(contributor: ContributorId, store: StoreDep, personal: PersonalDep) -> Forgotten:
+    """Delete every drawing saved with this contributor id, and what the server keeps of
+    them for their personal pad."""
+    deleted = store.delete_contributed(contributor)
+    if not deleted:
+        raise NotFound("no drawings saved with this contributor id")
+    personal.forget(contributor)
+    return Forgotten(deleted=deleted)
