@@ -41,10 +41,12 @@ def layer_of(module: str) -> str:
     return ".".join(parts[:2]) if len(parts) > 1 else module
 
 
-def imports(path: Path) -> list[str]:
-    """Every module ``path`` imports, absolute (``from . import x`` is not used here)."""
+def imports(path: Path, *, on_load: bool = False) -> list[str]:
+    """Every module ``path`` imports, absolute (``from . import x`` is not used here); with
+    ``on_load``, only those imported at the top level, as the module loads."""
+    tree = ast.parse(path.read_text())
     names = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in tree.body if on_load else ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
@@ -84,6 +86,22 @@ def test_answers_come_from_the_reader_only(path: Path) -> None:
             if isinstance(node.func, ast.Name):
                 called = node.func.id
             assert called not in ANSWER_CALLS, f"{path} calls {called} instead of the reader"
+
+
+def is_onnx(module: str) -> bool:
+    return module.split(".")[0] in {"onnx", "onnxruntime"} or module == "app.engine.onnx_export"
+
+
+def test_onnx_is_imported_only_by_the_export_command_as_it_runs() -> None:
+    # onnx is an optional extra (export): the server and the other commands run without it.
+    for path in MODULES:
+        name = module_name(path)
+        found = [n for n in imports(path) if is_onnx(n)]
+        if name == "app.engine.onnx_export" or not found:
+            continue
+        assert name == "app.cli.export_model", f"{path} imports {found}"
+        at_load = [n for n in imports(path, on_load=True) if is_onnx(n)]
+        assert not at_load, f"{path} imports {at_load} as it loads, not when the command runs"
 
 
 def test_the_table_catches_a_wrong_import(tmp_path: Path) -> None:
