@@ -88,6 +88,7 @@ def test_layout_fits_and_screenshot(pages: Pages, screenshot_dir: Path) -> None:
     width = DEVICES["phone"]["viewport"]["width"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= width, "sideways overflow"
     phone.locator("#mine-forget").click()
+    expect(phone.locator("#mine-forget-confirm")).to_be_enabled()
     assert phone.evaluate("document.documentElement.scrollWidth") <= width, "sideways overflow"
     phone.wait_for_timeout(300)  # the buttons finish their transition
     phone.screenshot(path=screenshot_dir / "mine-phone.png", full_page=True)
