@@ -79,7 +79,7 @@ class Training:
     history: tuple[dict[str, Any], ...] = ()  # `train.EpochStats` of the first network
     best_epoch: int | None = None
     seed: int | None = None
-    data: TrainingData | None = None  # None for a fine-tuned version (see ModelCard.finetune)
+    data: TrainingData | None = None  # a fine-tuned version's says its parent too
     networks: tuple[dict[str, Any], ...] = ()  # each network's seed, best epoch, seconds
     trajectory: dict[str, Any] | None = None  # how the trajectory networks were trained
     machine: str | None = None

@@ -16,7 +16,7 @@ import numpy as np
 
 from app.config import Settings
 from app.engine import checkpoint
-from app.engine.card import draft
+from app.engine.card import TrainingData, draft
 from app.engine.checkpoint import PathNetworks
 from app.engine.errors import ConfigError
 from app.engine.finetune import decide, finetune_config, mix, split_by_contributor
@@ -26,6 +26,7 @@ from app.engine.mnist import to_inputs
 from app.engine.reader import Reader
 from app.engine.replay import Distortion, Replayed, bent_paths, replay
 from app.engine.train import EpochStats, train
+from app.engine.unipen import CREDIT as UNIPEN_CREDIT
 from app.engine.unipen import load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings
 from app.services.reading import limits, stored_ink
@@ -188,6 +189,7 @@ def run_finetune(
         insights={"mnist_test": insights_on(tuned, test_X, test_y)},
         parent=parent,
         pen_width=model.card.preprocessing.pen_width,
+        data=tuned_on(model, len(X), len(test_y), replayed is not None),
         finetune={
             **{k: summary[k] for k in ("before", "after", "decision", "reason")},
             "samples": len(samples),
@@ -232,6 +234,24 @@ def finetune_paths(
     )
     tuned = tuple(train(config, X, y, init=network).network for network in paths.networks)
     return PathNetworks(tuned, paths.weight)
+
+
+def tuned_on(parent: Reader, train: int, test: int, real: bool) -> TrainingData:
+    """What a fine-tuned version was trained on: its parent's data (the credits its
+    weights carry on), contributed drawings, MNIST and, when ``real``, UNIPEN's training
+    writers."""
+    before = parent.card.training.data if parent.card.training else None
+    credits = list(before.credits if before else ())
+    if real and UNIPEN_CREDIT not in credits:
+        credits.append(UNIPEN_CREDIT)
+    return TrainingData(
+        source=f"fine-tuned from {parent.version} on contributed drawings + MNIST"
+        + (" + UNIPEN training writers" if real else ""),
+        train=train,
+        validation=0,
+        test=test,
+        credits=tuple(credits),
+    )
 
 
 def _accuracies(scores: dict[str, Any]) -> dict[str, float | None]:

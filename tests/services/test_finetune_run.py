@@ -1,15 +1,20 @@
-"""Fine-tuning's trajectory networks: they learn contributed pen paths, their vote kept."""
+"""Fine-tuning's trajectory networks: they learn contributed pen paths, their vote kept;
+and what a fine-tuned version's card says it was trained on."""
 
 from datetime import UTC, datetime
 
 import numpy as np
 
+from app.config import get_settings
+from app.engine import checkpoint
 from app.engine.checkpoint import PathNetworks
 from app.engine.ensemble import Ensemble
 from app.engine.network import MLP
+from app.engine.reader import Reader
 from app.engine.replay import Replayed, bent_paths
 from app.engine.trajectory import FEATURES, trajectory_features
-from app.services.finetune_run import FinetuneOptions, finetune_paths
+from app.engine.unipen import CREDIT
+from app.services.finetune_run import FinetuneOptions, finetune_paths, tuned_on
 from app.store import Sample
 from tests.shapes import DIGITS, Shape, strokes
 
@@ -52,3 +57,20 @@ def test_nothing_drawn_leaves_the_trajectory_networks_as_they_are() -> None:
     rng = np.random.default_rng(1)
     paths = PathNetworks((MLP.initialise((FEATURES, 8, 10), "relu", rng),), 0.2)
     assert finetune_paths(paths, [], real_paths(rng), FinetuneOptions(), rng) is paths
+
+
+def test_a_fine_tuned_version_carries_its_parents_credits_on() -> None:
+    shipped = Reader(checkpoint.load(get_settings().model_dir / "default.npz"))
+    assert shipped.card.training is not None and shipped.card.training.data is not None
+    assert CREDIT in shipped.card.training.data.credits
+    data = tuned_on(shipped, 1000, 10_000, real=True)
+    assert data.credits == shipped.card.training.data.credits  # UNIPEN once, not twice
+    assert shipped.version in data.source and "UNIPEN" in data.source
+    assert (data.train, data.validation, data.test) == (1000, 0, 10_000)
+    # A parent that names no data (fine-tuned before this was recorded): UNIPEN's credit
+    # is added when its drawings were replayed, and only then.
+    bare = Reader(
+        checkpoint.unsaved(MLP.initialise((784, 8, 10), "relu", np.random.default_rng(1)))
+    )
+    assert tuned_on(bare, 10, 10, real=True).credits == (CREDIT,)
+    assert tuned_on(bare, 10, 10, real=False).credits == ()
