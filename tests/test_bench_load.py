@@ -12,7 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.web.schemas import BatchRequest, Drawing, SampleIn
+from app.services.drawing_input import Drawing, SampleIn
+from app.web.schemas import BatchRequest
 from bench.load import (
     BATCH,
     Run,

@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import Engine, bindparam, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import ColumnElement
 
 from app.store.db import check_connection, create_store_engine, migrate
 from app.store.fields import DIGITS, digit, new_values
@@ -227,12 +228,12 @@ class SampleStore:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         return self._iter_batches(batch_size)
 
-    def _iter_batches(self, batch_size: int) -> Iterator[Sample]:
+    def _iter_batches(self, batch_size: int, *where: ColumnElement[bool]) -> Iterator[Sample]:
         after_id = 0
         while True:
             query = (
                 select(SampleRow)
-                .where(SampleRow.id > after_id)
+                .where(SampleRow.id > after_id, *where)
                 .order_by(SampleRow.id)
                 .limit(batch_size)
             )
@@ -249,6 +250,35 @@ class SampleStore:
                 select(SampleRow).where(SampleRow.idempotency_key == idempotency_key)
             ).one_or_none()
             return None if row is None else _to_sample(row)
+
+    def iter_matching(
+        self, *, label: int | None = None, after_id: int = 0, batch_size: int = 1000
+    ) -> Iterator[Sample]:
+        """Like `iter_all`, keeping the samples of one ``label`` (if given) whose ids are
+        above ``after_id``: an export can go on from the last sample it had."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        where = [SampleRow.id > after_id]
+        if label is not None:
+            where.append(SampleRow.label == digit(label, "label"))
+        return self._iter_batches(batch_size, *where)
+
+    def add_many(self, samples: Sequence[NewSample]) -> tuple[int, ...]:
+        """Store ``samples`` in one transaction, all or none; return their ids in order.
+
+        Every sample is checked before anything is written (``ValueError`` naming the
+        first bad one's index)."""
+        rows = []
+        for index, sample in enumerate(samples):
+            try:
+                rows.append(new_values(sample, None))
+            except ValueError as error:
+                raise ValueError(f"sample {index}: {error}") from None
+        if not rows:
+            return ()
+        insert_rows = insert(SampleRow).returning(SampleRow.id, sort_by_parameter_order=True)
+        with self._one_writer(self.engine.begin()) as connection:
+            return tuple(connection.execute(insert_rows, rows).scalars())
 
 
 def open_store(url: str) -> SampleStore:

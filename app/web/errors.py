@@ -6,7 +6,6 @@ amended to say so (`install`), and routes declare their other error answers with
 """
 
 import logging
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from app.engine.errors import DigitpadError, InvalidInput, ModelFileError, NotFound, Unavailable
+from app.services.drawing_input import describe
 from app.store import StoreUnavailableError
 
 log = logging.getLogger("digitpad.errors")
@@ -41,15 +41,6 @@ def unavailable(detail: str) -> JSONResponse:
 def status_of(error: DigitpadError) -> int:
     """The HTTP status for an engine error (500 for one with no mapping: a bug)."""
     return next((status for cls, status in STATUS if isinstance(error, cls)), 500)
-
-
-def describe(errors: Sequence[Mapping[str, Any]]) -> str:
-    """Pydantic's error list as one line: "body.label: Input should be ...; ..."."""
-    parts = []
-    for e in errors:
-        loc = ".".join(str(part) for part in e.get("loc", ()))
-        parts.append(f"{loc}: {e.get('msg')}" if loc else str(e.get("msg")))
-    return "; ".join(parts)
 
 
 ERROR_SCHEMA: dict[str, Any] = {

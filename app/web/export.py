@@ -7,21 +7,21 @@ labels (n,) uint8):
 - ``idx``: ``digitpad-images-idx3-ubyte`` and ``digitpad-labels-idx1-ubyte``, the format
   of the MNIST files, readable by any MNIST loader.
 
-Samples are read from the store in batches into spooled temporary files (memory up to a
+Samples are read (from the store, in batches) into spooled temporary files (memory up to a
 few MB, disk beyond), so an export of any size keeps the server's memory bounded.
 """
 
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from typing import IO, Any
 
 import numpy as np
 
 from app.engine.idx import idx_header
-from app.store import SampleStore
+from app.store import Sample
 
 CHUNK = 64 * 1024
 SPOOL = 4 * 1024 * 1024  # bytes kept in memory before a temporary file spills to disk
@@ -48,8 +48,8 @@ FORMATS: dict[str, tuple[Header, str, str, str]] = {
 }
 
 
-def build_export(store: SampleStore, fmt: str) -> IO[bytes]:
-    """A rewound temporary file holding the whole export in format ``fmt`` (see FORMATS)."""
+def build_export(samples: Iterable[Sample], fmt: str) -> IO[bytes]:
+    """A rewound temporary file holding ``samples`` in format ``fmt`` (see FORMATS)."""
     header, images_name, labels_name, _ = FORMATS[fmt]
     u1 = np.dtype(np.uint8)
     with (
@@ -57,7 +57,7 @@ def build_export(store: SampleStore, fmt: str) -> IO[bytes]:
         tempfile.SpooledTemporaryFile(SPOOL) as labels,
     ):
         n = 0
-        for sample in store.iter_all():
+        for sample in samples:
             images.write(np.ascontiguousarray(sample.pixels, dtype=np.uint8).tobytes())
             labels.write(bytes([sample.label]))
             n += 1

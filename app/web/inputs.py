@@ -1,28 +1,16 @@
-"""Request bodies -> the reader's inputs, and the reader's answers -> responses."""
+"""Uploads -> the reader's inputs, and the reader's answers -> responses (drawings become
+inputs in ``app/services/drawing_input.py``)."""
 
 import numpy as np
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.config import Settings
-from app.engine.errors import InvalidInput
 from app.engine.personal import Personal as PersonalDrawing
 from app.engine.reader import Ink, Reader, Reading
 from app.services.reading import limits
 from app.store import StoreUnavailableError
-from app.web.schemas import Drawing, Personal, Prediction
-
-
-def drawing_to_ink(drawing: Drawing, model: Reader, settings: Settings) -> Ink:
-    """``model``'s input for a drawing: strokes rendered and framed (with the pen's
-    trajectory), or pixels checked."""
-    if drawing.pixels is not None:
-        return Reader.from_pixels(drawing.pixels)
-    if drawing.strokes is None or drawing.canvas is None:  # the schema already refuses this
-        raise InvalidInput("expected strokes with a canvas, or pixels")
-    return model.from_strokes(
-        drawing.strokes, drawing.canvas.width, drawing.canvas.height, limits(settings)
-    )
+from app.web.schemas import Personal, Prediction
 
 
 def upload_to_ink(data: bytes, settings: Settings) -> Ink:

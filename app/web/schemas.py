@@ -1,67 +1,20 @@
-"""Request and response bodies of the JSON API (they are also the OpenAPI schema)."""
+"""Request and response bodies of the JSON API (they are also the OpenAPI schema).
+
+The drawing and sample bodies (``Drawing``, ``SampleIn``) live below the web layer, in
+``app/services/drawing_input.py``, because ``digitpad import-samples`` checks with them too.
+"""
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field
 
+from app.services.drawing_input import Canvas, Digit, Drawing, Probabilities, Strict
 from app.services.finetune_run import FinetuneOptions
-
-Digit = Annotated[int, Field(ge=0, le=9, strict=True, description="A digit, 0 to 9.")]
-Probabilities = Annotated[
-    list[Annotated[float, Field(ge=0, le=1)]],
-    Field(min_length=10, max_length=10, description="P(digit) for 0..9, summing to 1."),
-]
-Point = Annotated[
-    list[float],
-    Field(min_length=2, max_length=3, description="[x, y] or [x, y, t]: canvas pixels, t in ms"),
-]
 
 # Row ids are 64-bit in both databases: a larger number in a path is refused (422).
 Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="A positive 64-bit id")]
-CONTRIBUTOR_PATTERN = r"^[A-Za-z0-9_-]+$"  # the page's ids are random UUIDs
-
-
-class Strict(BaseModel):
-    """Refuses unknown fields and non-finite numbers."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class Canvas(Strict):
-    width: float = Field(gt=0, le=10_000, description="Canvas width in CSS pixels.")
-    height: float = Field(gt=0, le=10_000, description="Canvas height in CSS pixels.")
-
-
-class Drawing(Strict):
-    """A digit as strokes on a canvas, or as a 28x28 array already in the MNIST convention."""
-
-    strokes: list[list[Point]] | None = Field(
-        default=None,
-        description="Strokes in drawing order, each a list of points; origin top-left, y down.",
-    )
-    canvas: Canvas | None = Field(default=None, description="The canvas the strokes were on.")
-    pixels: list[list[float]] | None = Field(
-        default=None, description="28 rows of 28 values in [0, 1], 1 = ink, centred like MNIST."
-    )
-    contributor: str | None = Field(
-        default=None,
-        max_length=64,
-        pattern=CONTRIBUTOR_PATTERN,
-        description="An anonymous random id of the drawing browser; never shown back. With "
-        "a prediction, that contributor's own labelled drawings are read beside the network.",
-    )
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Self:
-        if (self.strokes is None) == (self.pixels is None):
-            raise ValueError("expected either strokes (with canvas) or pixels, not both or neither")
-        if self.strokes is not None and self.canvas is None:
-            raise ValueError("expected a canvas {width, height} with the strokes")
-        if self.pixels is not None and self.canvas is not None:
-            raise ValueError("expected no canvas with pixels")
-        return self
 
 
 class Personal(BaseModel):
@@ -104,18 +57,6 @@ class BatchRequest(Strict):
 
 class BatchPrediction(BaseModel):
     predictions: list[Prediction]
-
-
-class SampleIn(Drawing):
-    """A labelled drawing contributed by a person or a program."""
-
-    label: Digit
-    predicted: Digit | None = Field(default=None, description="The prediction shown, if any.")
-    probabilities: Probabilities | None = None
-    model: str | None = Field(default=None, max_length=64, description="Its model version.")
-    source: str | None = Field(
-        default=None, max_length=32, pattern=r"^[a-z0-9_-]+$", description='e.g. "draw".'
-    )
 
 
 class SampleOut(BaseModel):

@@ -80,3 +80,17 @@ def store(database_url: str) -> Iterator[SampleStore]:
     opened = open_store(database_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def other_database_url(
+    database_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """A URL to a second empty database, on the backend of ``database_url`` (for what
+    reads one database and writes another)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    admin: Engine = request.getfixturevalue("postgres_admin")
+    with fresh_schema(admin, "other", "-ctimezone=Asia/Kolkata") as url:
+        yield url

@@ -14,9 +14,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.engine.errors import NotFound
+from app.services.drawing_input import CONTRIBUTOR_PATTERN
 from app.web.deps import PersonalDep, SettingsDep, StoreDep
 from app.web.routes.samples import sample_page
-from app.web.schemas import CONTRIBUTOR_PATTERN, ContributorPage, Forgotten, Id
+from app.web.schemas import ContributorPage, Forgotten, Id
 
 router = APIRouter(prefix="/api", tags=["contributors"])
 UNKNOWN: dict[int | str, dict[str, Any]] = {

@@ -13,14 +13,14 @@ from app.config import Settings
 from app.engine.errors import InvalidInput
 from app.engine.explain import explain
 from app.engine.reader import Ink, Reader
+from app.services.drawing_input import Drawing, drawing_to_ink
 from app.web.deps import ModelDep, SettingsDep
 from app.web.errors import responses
-from app.web.inputs import drawing_to_ink, personal_drawings, predict, upload_to_ink
+from app.web.inputs import personal_drawings, predict, upload_to_ink
 from app.web.middleware.observability import observe
 from app.web.schemas import (
     BatchPrediction,
     BatchRequest,
-    Drawing,
     Explained,
     HiddenUnit,
     Prediction,

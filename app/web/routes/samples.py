@@ -1,8 +1,8 @@
 """Labelled drawings: contribute, list, fetch, export, statistics; relabel and delete (admin)."""
 
+import itertools
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
@@ -10,20 +10,12 @@ from fastapi.responses import StreamingResponse
 from app.config import Settings
 from app.engine.errors import InvalidInput, NotFound
 from app.engine.figures import encode_png
-from app.store import NewSample, Sample, SampleStore
+from app.services import sample_files
+from app.services.drawing_input import Canvas, SampleIn, new_sample
+from app.store import Sample, SampleStore
 from app.web.deps import Admin, ModelDep, SettingsDep, StoreDep
 from app.web.export import FORMATS, build_export, chunks
-from app.web.inputs import drawing_to_ink
-from app.web.schemas import (
-    Canvas,
-    Id,
-    Relabel,
-    SampleDetail,
-    SampleIn,
-    SampleOut,
-    SamplePage,
-    Stats,
-)
+from app.web.schemas import Id, Relabel, SampleDetail, SampleOut, SamplePage, Stats
 
 router = APIRouter(prefix="/api", tags=["samples"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No sample with that id"}}
@@ -74,22 +66,8 @@ async def contribute(
     # Rendered on the event loop (as /predict does); only the database write waits in a
     # thread. A whole sync route in threads made the threads queue for the GIL, which
     # took the p99 at concurrency 16 from about 50 to 100 ms.
-    image = drawing_to_ink(body, model, settings).pixels
     sample = await run_in_threadpool(
-        store.add,
-        NewSample(
-            label=body.label,
-            pixels=np.rint(image * 255).astype(np.uint8),
-            strokes=body.model_dump()["strokes"],
-            canvas_width=body.canvas.width if body.canvas else None,
-            canvas_height=body.canvas.height if body.canvas else None,
-            predicted=body.predicted,
-            probabilities=body.probabilities,
-            model_version=body.model,
-            source=body.source,
-            contributor=body.contributor,
-        ),
-        idempotency_key=idempotency_key,
+        store.add, new_sample(body, model, settings), idempotency_key=idempotency_key
     )
     response.headers["Location"] = sample_url(request, sample.id)
     return _out(request, sample)
@@ -131,14 +109,44 @@ def sample_page(
 @router.get(
     "/samples/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/zip": {}}, "description": "A zip archive"}},
+    responses={
+        200: {
+            "content": {"application/zip": {}, sample_files.MEDIA_TYPE: {}},
+            "description": "A zip archive (npz, idx), or one JSON object a line (ndjson)",
+        }
+    },
 )
 async def export(
     store: StoreDep,
-    format: Annotated[Literal["npz", "idx"], Query(description="npz or idx (zip)")] = "npz",
+    format: Annotated[
+        Literal["npz", "idx", "ndjson"],
+        Query(description="npz or idx (zip), or ndjson (the drawings' strokes)"),
+    ] = "npz",
+    label: Annotated[int | None, Query(ge=0, le=9, description="Only this digit")] = None,
+    since: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=2**63 - 1,
+            description="Only samples with ids above this one (an earlier export's last key_id)",
+        ),
+    ] = 0,
 ) -> StreamingResponse:
-    """Every sample in MNIST's shapes: images (n, 28, 28) uint8 and labels (n,)."""
-    file = await run_in_threadpool(build_export, store, format)
+    """Every sample in MNIST's shapes: images (n, 28, 28) uint8 and labels (n,); or, as
+    ndjson, every drawing's strokes in Quick, Draw!'s layout (samples stored as pixels
+    only are left out; no contributor ids)."""
+    if format == "ndjson":
+        pieces = sample_files.export_ndjson(store, label=label, since=since)
+        # The first piece is read before answering, so that a database that cannot be
+        # reached gets the usual 503 rather than a cut-off 200.
+        first = await run_in_threadpool(next, pieces, b"")
+        return StreamingResponse(
+            itertools.chain([first], pieces),
+            media_type=sample_files.MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{sample_files.FILE_NAME}"'},
+        )
+    samples = store.iter_matching(label=label, after_id=since)
+    file = await run_in_threadpool(build_export, samples, format)
     name = FORMATS[format][3]
     return StreamingResponse(
         chunks(file),
