@@ -252,15 +252,23 @@ class SampleStore:
             return None if row is None else _to_sample(row)
 
     def iter_matching(
-        self, *, label: int | None = None, after_id: int = 0, batch_size: int = 1000
+        self,
+        *,
+        label: int | None = None,
+        after_id: int = 0,
+        contributor: str | None = None,
+        batch_size: int = 1000,
     ) -> Iterator[Sample]:
-        """Like `iter_all`, keeping the samples of one ``label`` (if given) whose ids are
-        above ``after_id``: an export can go on from the last sample it had."""
+        """Like `iter_all`, keeping the samples of one ``label`` and one ``contributor``
+        (if given) whose ids are above ``after_id``: an export can go on from the last
+        sample it had."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         where = [SampleRow.id > after_id]
         if label is not None:
             where.append(SampleRow.label == digit(label, "label"))
+        if contributor is not None:
+            where.append(SampleRow.contributor == contributor)
         return self._iter_batches(batch_size, *where)
 
     def add_many(self, samples: Sequence[NewSample]) -> tuple[int, ...]:

@@ -1,6 +1,7 @@
 """My drawings (/mine): what this browser saved, seen, deleted one by one and all at once,
 at desktop and phone sizes."""
 
+import json
 from pathlib import Path
 
 import httpx
@@ -53,6 +54,10 @@ def test_a_browser_sees_and_deletes_its_own_drawings(pages: Pages, api: httpx.Cl
     assert tile_ids(page) == mine[::-1]  # newest first, and nobody else's
     assert theirs not in tile_ids(page)
     expect(page.locator("#mine-gallery [data-testid='relabel']").first).to_be_hidden()
+    with page.expect_download() as download:
+        page.locator("#mine-download").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert [json.loads(line)["key_id"] for line in lines] == [str(i) for i in mine]
 
     newest = page.locator(f"#mine-gallery [data-sample-id='{mine[2]}']")
     newest.get_by_test_id("delete").click()

@@ -3,6 +3,7 @@ and unknown ids refused alike."""
 
 from fastapi.testclient import TestClient
 
+from tests.ndjson_reader import points_of, read_ndjson
 from tests.web.conftest import one, seven
 from tests.web.test_samples import contribute
 
@@ -87,3 +88,23 @@ def test_a_deleted_drawing_stops_counting_for_the_personal_pad(client: TestClien
     client.delete(f"/api/contributors/{ME}")
     assert not any(key[1] == ME for key in personal._entries)
     assert client.post("/predict", json=body).json()["personal"] is None
+
+
+def test_a_contributor_downloads_their_drawings_as_ndjson(client: TestClient) -> None:
+    timed = [[[p[0], p[1], 16.0 * i] for i, p in enumerate(s)] for s in seven()]
+    mine = [
+        contribute(client, strokes, label, contributor=ME).json()["id"]
+        for strokes, label in ((timed, 7), (one(), 1))
+    ]
+    saved(client, OTHER, [1])
+    answer = client.get(f"/api/contributors/{ME}/samples/export", params={"format": "ndjson"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/x-ndjson")
+    assert 'filename="my-drawings.ndjson"' in answer.headers["content-disposition"]
+    records = read_ndjson(answer.content)
+    assert [int(r["key_id"]) for r in records] == mine  # theirs only, oldest first
+    assert [r["word"] for r in records] == ["seven", "one"]
+    assert points_of(records[0]) == timed  # the times kept
+    assert ME not in answer.text
+    unknown = client.get(f"/api/contributors/{'0' * 8}/samples/export")
+    assert unknown.status_code == 404

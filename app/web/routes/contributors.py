@@ -9,14 +9,17 @@ reads them, and they stop counting for the contributor's personal pad from their
 prediction (versions trained before keep what they learned).
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from app.engine.errors import NotFound
+from app.services import sample_files
 from app.services.drawing_input import CONTRIBUTOR_PATTERN
 from app.web.deps import PersonalDep, SettingsDep, StoreDep
-from app.web.routes.samples import sample_page
+from app.web.routes.samples import ndjson_response, sample_page
 from app.web.schemas import ContributorPage, Forgotten, Id
 
 router = APIRouter(prefix="/api", tags=["contributors"])
@@ -50,6 +53,29 @@ def their_samples(
         raise NotFound("no drawings saved with this contributor id")
     page = sample_page(request, store, settings, limit, before, contributor=contributor)
     return ContributorPage(**page.model_dump(), total=total)
+
+
+@router.get(
+    "/contributors/{contributor}/samples/export",
+    response_class=StreamingResponse,
+    responses={
+        **UNKNOWN,
+        200: {"content": {sample_files.MEDIA_TYPE: {}}, "description": "One JSON object a line"},
+    },
+)
+async def export_theirs(
+    contributor: ContributorId,
+    store: StoreDep,
+    format: Annotated[Literal["ndjson"], Query(description="ndjson, as /api/samples/export")] = (
+        "ndjson"
+    ),
+) -> StreamingResponse:
+    """The drawings saved with this contributor id, as GET /api/samples/export?format=ndjson
+    writes them (the id itself is not written)."""
+    if await run_in_threadpool(store.contributor_signature, contributor) == (0, 0, 0):
+        raise NotFound("no drawings saved with this contributor id")
+    pieces = sample_files.export_ndjson(store, contributor=contributor)
+    return await ndjson_response(pieces, "my-drawings.ndjson")
 
 
 @router.delete(

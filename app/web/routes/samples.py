@@ -1,6 +1,7 @@
 """Labelled drawings: contribute, list, fetch, export, statistics; relabel and delete (admin)."""
 
 import itertools
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -136,21 +137,27 @@ async def export(
     ndjson, every drawing's strokes in Quick, Draw!'s layout (samples stored as pixels
     only are left out; no contributor ids)."""
     if format == "ndjson":
-        pieces = sample_files.export_ndjson(store, label=label, since=since)
-        # The first piece is read before answering, so that a database that cannot be
-        # reached gets the usual 503 rather than a cut-off 200.
-        first = await run_in_threadpool(next, pieces, b"")
-        return StreamingResponse(
-            itertools.chain([first], pieces),
-            media_type=sample_files.MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{sample_files.FILE_NAME}"'},
-        )
+        return await ndjson_response(sample_files.export_ndjson(store, label=label, since=since))
     samples = store.iter_matching(label=label, after_id=since)
     file = await run_in_threadpool(build_export, samples, format)
     name = FORMATS[format][3]
     return StreamingResponse(
         chunks(file),
         media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def ndjson_response(
+    pieces: Iterator[bytes], name: str = sample_files.FILE_NAME
+) -> StreamingResponse:
+    """An ndjson download of ``pieces``, saved as ``name``. The first piece is read before
+    answering, so that a database that cannot be reached gets the usual 503 rather than a
+    cut-off 200."""
+    first = await run_in_threadpool(next, pieces, b"")
+    return StreamingResponse(
+        itertools.chain([first], pieces),
+        media_type=sample_files.MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
