@@ -18,6 +18,10 @@ A `Reader` holds one model version (its networks and card) and answers with `rea
       -> a `Reading`: the digit, the ten probabilities, the pixels, what the person's own
          drawings counted.
 
+A number (`read_number`) is split into digits (`app.engine.numbers`: every run of
+strokes that could be one digit is read as one, and the split whose digits read best is
+kept), each read as above.
+
 The server, the fine-tuning service, the insights and the benches all read through it,
 so a new way of reading lands here and everywhere at once.
 """
@@ -33,11 +37,12 @@ from app.engine.checkpoint import Checkpoint, PathNetworks
 from app.engine.ensemble import Ensemble
 from app.engine.errors import InvalidInput
 from app.engine.network import MLP
+from app.engine.numbers import Part, best_split, plan, stroke_points
 from app.engine.personal import Personal, PersonalWeight, blend
 from app.engine.preprocess import image_to_pixels, pixels_to_array
 from app.engine.preprocess.checks import ListLike
 from app.engine.preprocess.slant import deskew
-from app.engine.preprocess.strokes import points_to_pixels, read_strokes
+from app.engine.preprocess.strokes import Drawn, Points, points_to_pixels, read_strokes
 from app.engine.trajectory import Features, points_trajectory
 
 Image28 = npt.NDArray[np.float32]  # (28, 28) float32 in [0, 1], 1 = ink
@@ -72,6 +77,23 @@ class Reading:
     probabilities: npt.NDArray[np.float32]  # (10,) summing to 1
     pixels: Image28  # the network's input
     personal: PersonalWeight | None = None  # how much a contributor's drawings counted
+
+
+@dataclass(eq=False, slots=True)
+class NumberReading:
+    """What the reader saw and answered for a number: its digits left to right."""
+
+    parts: list[Part]  # each digit's strokes and box
+    readings: list[Reading]  # each digit read alone
+
+    @property
+    def number(self) -> str:
+        return "".join(str(r.digit) for r in self.readings)
+
+    @property
+    def confidence(self) -> float:
+        """The probability that every digit is read right: the product of each digit's."""
+        return float(np.prod([r.probabilities[r.digit] for r in self.readings]))
 
 
 class Reader:
@@ -112,6 +134,9 @@ class Reader:
         no points (see `preprocess.strokes_to_pixels`)."""
         check_stroke_limits(strokes, limits)
         drawn, points = read_strokes(strokes, width, height)  # checks every point
+        return self._ink(drawn, points)
+
+    def _ink(self, drawn: Drawn, points: Points) -> Ink:
         return Ink(
             points_to_pixels(drawn, points, pen_width=self._pen_width),
             points_trajectory(points, drawn.lengths),
@@ -187,6 +212,31 @@ class Reader:
             Reading(int(row.argmax()), row, image, weight)
             for row, image, weight in zip(p, seen, weights, strict=True)
         ]
+
+    def read_number(
+        self,
+        strokes: ListLike,
+        width: float,
+        height: float,
+        limits: Limits,
+        *,
+        personal: Personal | None = None,
+    ) -> NumberReading:
+        """A drawing of a number split into digits and each read as one, with
+        ``personal`` if given (checked as `from_strokes` checks a drawing)."""
+        check_stroke_limits(strokes, limits)
+        drawn, points = read_strokes(strokes, width, height)
+        by_stroke = stroke_points(points, drawn.lengths)
+        grid, candidates, parts = plan(by_stroke)
+        inks = []
+        for part in parts:
+            lengths = tuple(drawn.lengths[i] for i in part.strokes)
+            mine = np.concatenate([by_stroke[i] for i in part.strokes])
+            inks.append(self._ink(Drawn(drawn.width, drawn.height, lengths), mine))
+        readings = self.read(inks, personal=personal)
+        confidence = [float(r.probabilities.max()) for r in readings]
+        chosen = [candidates.index(run) for run in best_split(grid, candidates, confidence)]
+        return NumberReading([parts[k] for k in chosen], [readings[k] for k in chosen])
 
     def probabilities_of(self, inks: Sequence[Ink]) -> Probabilities:
         """(n, 10) float32: what `read` answers for ``inks``, without a contributor."""
