@@ -90,6 +90,9 @@ class Settings(BaseSettings):
         description="Most pixels in an uploaded image (width x height), checked before decoding.",
     )
     max_batch: int = Field(default=256, ge=1, description="Most items in one /predict/batch.")
+    max_digits: int = Field(
+        default=12, ge=1, le=100, description="Most digits read in one /predict/number drawing."
+    )
     max_page_size: int = Field(default=200, ge=1, description="Most samples in one page.")
     model_poll_seconds: float = Field(
         default=1.0,

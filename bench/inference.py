@@ -5,7 +5,9 @@ pointer would send them. End to end = strokes -> 28x28 preprocessing -> the read
 answer (the image networks and, for strokes, the trajectory networks), as the server
 reads a drawing, on one BLAS thread as the server runs. With a contributor: the same,
 plus what a prediction naming a contributor with 500 saved drawings adds (their
-signature read from a real SQLite store, their features kept in memory, the blend).
+signature read from a real SQLite store, their features kept in memory, the blend). A
+number: six such 7s written side by side on a 1,120x280 canvas, split and read as
+``POST /predict/number`` reads it.
 Prints median and 99th-percentile latencies in milliseconds.
 
 Run:  .venv/bin/python bench/inference.py [--model PATH] [--repeats 2000]
@@ -25,6 +27,7 @@ from PIL import Image, ImageDraw
 
 from app.config import get_settings
 from app.engine import checkpoint
+from app.engine.number_replay import write_number
 from app.engine.preprocess import strokes_to_pixels
 from app.engine.reader import Limits, Reader
 from app.services.personal import PersonalDrawings
@@ -106,6 +109,15 @@ def main() -> None:
     print(
         summary(
             "one drawing, end to end (strokes -> 28x28 -> probabilities)", timed(one, args.repeats)
+        )
+    )
+    number = write_number([seven(rng) for _ in range(6)], rng)
+    strokes, wide = [s.tolist() for s in number.strokes], max(1120.0, number.width)
+    assert reader.read_number(strokes, wide, 280, LIMITS).number == "777777"
+    print(
+        summary(
+            "a 6-digit number, end to end (1,120x280 canvas, split into digits)",
+            timed(lambda: reader.read_number(strokes, wide, 280, LIMITS), args.repeats // 4),
         )
     )
     with tempfile.TemporaryDirectory() as folder:

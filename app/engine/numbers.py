@@ -8,8 +8,9 @@ recognition decides, as over-segmentation recognisers do:
 1. the strokes are ordered by the centre of their horizontal extent, and the writing's
    height H is the median height of the tall strokes (`layout`);
 2. every run of neighbouring strokes that could be one digit is a candidate (`runs`):
-   at most MAX_STROKES strokes, no wider than MAX_WIDTH x H, with no horizontal gap
-   inside it over MAX_GAP x H, so digits drawn far apart never merge;
+   it keeps strokes that overlap by more than HARD x H together, and has at most
+   MAX_STROKES strokes, no wider than MAX_WIDTH x H, with no horizontal gap inside it
+   over MAX_GAP x H, so digits drawn far apart never merge;
 3. each candidate is read as a single digit by the reader, and the split kept is the one
    whose digits are read with the highest confidence (`best_split`): the sum over its
    digits of log p(likeliest digit), less a price for cutting between strokes that
@@ -37,6 +38,7 @@ from app.engine.errors import InvalidInput
 MAX_STROKES = 4  # strokes one digit may take
 MAX_WIDTH = 1.6  # the widest a digit is, in writing heights
 MAX_GAP = 0.3  # the widest horizontal gap inside one digit, in writing heights
+HARD = 0.25  # strokes overlapping by more than this, in writing heights, are one digit
 OVERLAP_COST = 1.0  # log-score price of cutting between strokes, per H of their overlap
 GAP_COST = 4.0  # log-score price of strokes kept together that barely overlap ...
 SLACK = 0.15  # ... or do not: per H of gap, counted from an overlap of SLACK x H
@@ -84,18 +86,26 @@ def layout(boxes: Boxes) -> Layout:
 
 
 def runs(plan: Layout) -> list[tuple[int, int]]:
-    """The candidate digits: runs [i, j) of neighbouring strokes (in ``plan.order``) at
-    most MAX_STROKES long, no wider than MAX_WIDTH x H, with no horizontal gap inside
-    over MAX_GAP x H. Every single stroke is a candidate, so a split always exists."""
-    out = []
+    """The candidate digits: runs [i, j) of neighbouring strokes (in ``plan.order``).
+
+    A run never starts or ends between strokes that overlap by more than HARD x H
+    horizontally (the bar and the body of a 5 are one digit): the strokes between two
+    such cuts are a block, and a candidate is one block, or neighbouring blocks of at
+    most MAX_STROKES strokes in all, no wider than MAX_WIDTH x H, with no horizontal gap
+    inside over MAX_GAP x H. Every block is a candidate, so a split always exists."""
     n = len(plan.order)
-    for i in range(n):
-        for j in range(i + 1, min(n, i + MAX_STROKES) + 1):
-            box = plan.boxes[i:j]
-            if j - i > 1:
-                width = box[:, 2].max() - box[:, 0].min()
-                if width > MAX_WIDTH * plan.height or inner_gap(box) > MAX_GAP * plan.height:
-                    break  # a longer run is as wide and has the same gaps
+    boxes, H = plan.boxes, plan.height
+    cuts = [0, *(k for k in range(1, n) if overlap(boxes[:k], boxes[k:]) <= HARD * H), n]
+    out = []
+    for a in range(len(cuts) - 1):
+        for b in range(a + 1, len(cuts)):
+            i, j = cuts[a], cuts[b]
+            if b > a + 1 and (
+                j - i > MAX_STROKES
+                or boxes[i:j, 2].max() - boxes[i:j, 0].min() > MAX_WIDTH * H
+                or inner_gap(boxes[i:j]) > MAX_GAP * H
+            ):
+                break  # a longer run has as many strokes, is as wide, has the same gaps
             out.append((i, j))
     return out
 
@@ -188,7 +198,29 @@ def plan(points: dict[int, Any]) -> tuple[Layout, list[tuple[int, int]], list[Pa
     """The layout of the strokes ``points`` (`stroke_points`), the candidate runs and
     each run's `Part` (its strokes in drawing order, with their original indices)."""
     index = list(points)
-    grid = layout(stroke_boxes([points[i] for i in index]))
+    return _planned(stroke_boxes([points[i] for i in index]), index)
+
+
+def piece_plan(
+    labels: npt.NDArray[np.int32], count: int, scale: float = 1.0
+) -> tuple[Layout, list[tuple[int, int]], list[Part]]:
+    """`plan` for the pieces of ink of an image (`preprocess.components`: labels (h, w),
+    pieces 1..``count``), each piece taking a stroke's place; a part's ``strokes`` are
+    its pieces' labels less one, its box in pixels of the image ``scale`` times larger."""
+    ys, xs = np.nonzero(labels)
+    which = labels[ys, xs] - 1
+    boxes = np.empty((count, 4))
+    boxes[:, :2] = np.inf
+    boxes[:, 2:] = -np.inf
+    np.minimum.at(boxes[:, 0], which, xs)
+    np.minimum.at(boxes[:, 1], which, ys)
+    np.maximum.at(boxes[:, 2], which, xs + 1)
+    np.maximum.at(boxes[:, 3], which, ys + 1)
+    return _planned(boxes * scale, list(range(count)))
+
+
+def _planned(boxes: Boxes, index: list[int]) -> tuple[Layout, list[tuple[int, int]], list[Part]]:
+    grid = layout(boxes)
     candidates = runs(grid)
     parts = []
     for i, j in candidates:

@@ -27,73 +27,32 @@ so a new way of reading lands here and everywhere at once.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 
 from app.engine.card import ModelCard
 from app.engine.checkpoint import Checkpoint, PathNetworks
 from app.engine.ensemble import Ensemble
-from app.engine.errors import InvalidInput
+from app.engine.inks import Ink, Limits, NumberReading, Reading, check_stroke_limits
 from app.engine.network import MLP
-from app.engine.numbers import Part, best_split, plan, stroke_points
+from app.engine.numbers import Layout, Part, best_split, piece_plan, plan, stroke_points
 from app.engine.personal import Personal, PersonalWeight, blend
-from app.engine.preprocess import image_to_pixels, pixels_to_array
+from app.engine.preprocess import frame_digit, image_to_pixels, pixels_to_array
 from app.engine.preprocess.checks import ListLike
+from app.engine.preprocess.components import components
+from app.engine.preprocess.decode import decode_image
+from app.engine.preprocess.image import ink_map
 from app.engine.preprocess.slant import deskew
 from app.engine.preprocess.strokes import Drawn, Points, points_to_pixels, read_strokes
-from app.engine.trajectory import Features, points_trajectory
+from app.engine.trajectory import points_trajectory
 
-Image28 = npt.NDArray[np.float32]  # (28, 28) float32 in [0, 1], 1 = ink
+__all__ = ["Ink", "Limits", "NumberReading", "Reader", "Reading", "combine"]
+
+WORKING_HEIGHT = 256  # an image of a number is split at most this many pixels high
 Batch = npt.NDArray[np.floating]  # (n, 784) in [0, 1]
 Probabilities = npt.NDArray[np.float32]  # (n, 10), rows summing to 1
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The most a drawing or an image may hold (the server's settings)."""
-
-    max_strokes: int = 100
-    max_points_per_stroke: int = 2000
-    max_points: int = 10_000
-    max_image_bytes: int = 5_000_000
-    max_image_pixels: int = 4096 * 4096
-
-
-@dataclass(eq=False, slots=True)
-class Ink:
-    """One input as the reader takes it: the image and, for a drawing, the pen's path."""
-
-    pixels: Image28
-    path: Features | None = None  # `trajectory.trajectory_features`, for strokes only
-
-
-@dataclass(eq=False, slots=True)  # not frozen: made once per answer, and frozen costs µs
-class Reading:
-    """What the reader saw and answered for one input."""
-
-    digit: int  # the likeliest digit, 0..9
-    probabilities: npt.NDArray[np.float32]  # (10,) summing to 1
-    pixels: Image28  # the network's input
-    personal: PersonalWeight | None = None  # how much a contributor's drawings counted
-
-
-@dataclass(eq=False, slots=True)
-class NumberReading:
-    """What the reader saw and answered for a number: its digits left to right."""
-
-    parts: list[Part]  # each digit's strokes and box
-    readings: list[Reading]  # each digit read alone
-
-    @property
-    def number(self) -> str:
-        return "".join(str(r.digit) for r in self.readings)
-
-    @property
-    def confidence(self) -> float:
-        """The probability that every digit is read right: the product of each digit's."""
-        return float(np.prod([r.probabilities[r.digit] for r in self.readings]))
 
 
 class Reader:
@@ -233,10 +192,27 @@ class Reader:
             lengths = tuple(drawn.lengths[i] for i in part.strokes)
             mine = np.concatenate([by_stroke[i] for i in part.strokes])
             inks.append(self._ink(Drawn(drawn.width, drawn.height, lengths), mine))
-        readings = self.read(inks, personal=personal)
-        confidence = [float(r.probabilities.max()) for r in readings]
-        chosen = [candidates.index(run) for run in best_split(grid, candidates, confidence)]
-        return NumberReading([parts[k] for k in chosen], [readings[k] for k in chosen])
+        return _best(self.read(inks, personal=personal), grid, candidates, parts)
+
+    def read_number_image(
+        self, data: bytes, limits: Limits, *, personal: Personal | None = None
+    ) -> NumberReading:
+        """An image of a number (bytes as for `from_image`) split into digits by its
+        pieces of ink, each group framed and read as one digit; boxes in its pixels."""
+        ink = ink_map(
+            decode_image(data, max_bytes=limits.max_image_bytes, max_pixels=limits.max_image_pixels)
+        )
+        scale = max(1.0, ink.shape[0] / WORKING_HEIGHT)
+        if scale > 1:  # pieces are found, and digits framed, at a height that keeps them sharp
+            size = (max(1, round(ink.shape[1] / scale)), WORKING_HEIGHT)
+            ink = np.asarray(Image.fromarray(ink).resize(size, Image.Resampling.BOX))
+        labels, count = components(ink)
+        grid, candidates, parts = piece_plan(labels, count, scale)
+        inks = [
+            Ink(frame_digit(np.where(np.isin(labels, np.add(part.strokes, 1)), ink, 0)))
+            for part in parts
+        ]
+        return _best(self.read(inks, personal=personal), grid, candidates, parts)
 
     def probabilities_of(self, inks: Sequence[Ink]) -> Probabilities:
         """(n, 10) float32: what `read` answers for ``inks``, without a contributor."""
@@ -279,6 +255,15 @@ class Reader:
         return combine(p, self._drawn.predict_proba(paths), self.paths.weight)
 
 
+def _best(
+    readings: list[Reading], grid: Layout, candidates: list[tuple[int, int]], parts: list[Part]
+) -> NumberReading:
+    """The number read from every candidate digit's reading: the best split's digits."""
+    confidence = [float(r.probabilities.max()) for r in readings]
+    chosen = [candidates.index(run) for run in best_split(grid, candidates, confidence)]
+    return NumberReading([parts[k] for k in chosen], [readings[k] for k in chosen])
+
+
 def _unit(H: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
     """Rows of H (n, d) scaled to unit length (a row of zeros stays zeros), float32."""
     H = H.astype(np.float32, copy=False)
@@ -313,19 +298,3 @@ def combine(images: Probabilities, paths: Probabilities, weight: float) -> Proba
     joined = np.exp(log, dtype=np.float32)
     out: Probabilities = joined / joined.sum(axis=1, keepdims=True)
     return out
-
-
-def check_stroke_limits(strokes: ListLike, limits: Limits) -> None:
-    """InvalidInput when a drawing has more strokes or points than ``limits`` allow."""
-    if len(strokes) > limits.max_strokes:
-        raise InvalidInput(f"expected at most {limits.max_strokes} strokes, got {len(strokes)}")
-    # Anything without a length is left to the preprocessing, which names what is wrong.
-    counts = [len(s) if isinstance(s, list | tuple) else 0 for s in strokes]
-    if counts and max(counts) > limits.max_points_per_stroke:
-        i = next(i for i, n in enumerate(counts) if n > limits.max_points_per_stroke)
-        raise InvalidInput(
-            f"stroke {i}: expected at most {limits.max_points_per_stroke} points, got {counts[i]}"
-        )
-    total = sum(counts)
-    if total > limits.max_points:
-        raise InvalidInput(f"expected at most {limits.max_points} points in all, got {total}")

@@ -31,6 +31,7 @@ from app.web.routes import (
     health,
     insights,
     model_versions,
+    numbers,
     pages,
     predict,
     samples,
@@ -80,7 +81,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(PredictionCORSMiddleware, origins=settings.cors_origins)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     errors.install(app)
-    for module in (pages, predict, samples, contributors, model_versions, insights, health):
+    for module in (
+        pages,
+        predict,
+        numbers,
+        samples,
+        contributors,
+        model_versions,
+        insights,
+        health,
+    ):
         app.include_router(module.router)
     app.add_api_route("/metrics", metrics_endpoint, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

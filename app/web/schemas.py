@@ -35,6 +35,23 @@ class Prediction(BaseModel):
     )
 
 
+class NumberDigit(Prediction):
+    box: list[float] = Field(
+        description="[x0, y0, x1, y1]: where the digit's ink is, in canvas (or image) pixels."
+    )
+    strokes: list[int] = Field(
+        description="Which strokes make the digit (indices into the drawing's strokes); for "
+        "an image, which of its pieces of ink, counted from the left."
+    )
+
+
+class NumberPrediction(BaseModel):
+    number: str = Field(description='The digits read, left to right, e.g. "4072".')
+    digits: list[NumberDigit] = Field(description="Each digit, left to right.")
+    confidence: float = Field(description="The product of the digits' probabilities.")
+    model: str = Field(description="Version id of the model that made this prediction.")
+
+
 class HiddenUnit(BaseModel):
     layer: int = Field(description="0 = the first hidden layer.")
     unit: int

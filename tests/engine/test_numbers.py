@@ -1,10 +1,13 @@
 """Splitting a number into digits: the geometry (pure, property-tested) and the reader's
 reading of numbers written from the shared digit shapes."""
 
+import io
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image, ImageDraw
 
 from app.config import get_settings
 from app.engine import checkpoint, numbers
@@ -142,3 +145,38 @@ def test_writing_spreads_digits_as_asked() -> None:
         assert s[:, 0].min() >= 0 and s[:, 1].min() >= 0 and s[:, 1].max() <= 280
     with pytest.raises(InvalidInput):
         write_number([], np.random.default_rng(0))
+
+
+def png_of(strokes: list[np.ndarray], width: float, pen: int = 14) -> bytes:
+    """A drawing drawn black on white with a round pen, as a PNG."""
+    image = Image.new("L", (round(width), 280), 255)
+    draw = ImageDraw.Draw(image)
+    for stroke in strokes:
+        draw.line([tuple(p) for p in stroke.tolist()], fill=0, width=pen, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("digits", ["3", "305", "71"])
+def test_an_image_of_a_number_is_split_by_its_pieces_of_ink(digits: str) -> None:
+    written = write_number(
+        [as_points(DIGITS[int(d)]) for d in digits],
+        np.random.default_rng(2),
+        Writing(spacing=(0.2, 0.3)),
+    )
+    read = READER.read_number_image(png_of(written.strokes, written.width), Limits())
+    assert read.number == digits
+    lefts = [p.box[0] for p in read.parts]
+    assert lefts == sorted(lefts) and all(
+        0 <= p.box[0] < p.box[2] <= written.width for p in read.parts
+    )
+    # A large photo of it is read the same: pieces are found at a working height.
+    big = Image.open(io.BytesIO(png_of(written.strokes, written.width))).resize(
+        (round(written.width * 4), 1120)
+    )
+    buffer = io.BytesIO()
+    big.save(buffer, format="PNG")
+    large = READER.read_number_image(buffer.getvalue(), Limits())
+    assert large.number == digits
+    assert large.parts[-1].box[2] == pytest.approx(4 * read.parts[-1].box[2], rel=0.05)

@@ -1,7 +1,8 @@
 """Per-client rate limits on the costly POST routes (pure ASGI middleware).
 
 Each limited route belongs to a bucket: "predict" (``POST /predict``, ``/predict/batch``,
-``/explain``, one budget shared by the three) and "samples" (``POST /api/samples``). A
+``/predict/number``, ``/explain``, one budget shared by them) and "samples" (``POST
+/api/samples``). A
 client is the connection's IP address (``scope["client"]``, which uvicorn rewrites from
 ``X-Forwarded-For`` only for the proxies its ``--forwarded-allow-ips`` trusts). Counts use
 the moving-window strategy of the ``limits`` package: at most N requests in any window of
@@ -35,6 +36,7 @@ log = logging.getLogger("digitpad.ratelimit")
 BUCKETS: dict[tuple[str, str], str] = {
     ("POST", "/predict"): "predict",
     ("POST", "/predict/batch"): "predict",
+    ("POST", "/predict/number"): "predict",
     ("POST", "/explain"): "predict",
     ("POST", "/api/samples"): "samples",
 }

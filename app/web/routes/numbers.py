@@ -1,0 +1,70 @@
+"""Reading a whole number: POST /predict/number (strokes on a canvas, or an image).
+
+The drawing is split into digits by the engine's reader (`Reader.read_number`, or
+`read_number_image` for an upload), each digit read as /predict reads one, with the
+contributor's own drawings when the JSON names one.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.engine.errors import InvalidInput
+from app.engine.reader import NumberReading
+from app.services.reading import limits
+from app.web.deps import ModelDep, SettingsDep
+from app.web.inputs import personal_drawings, prediction
+from app.web.middleware.observability import observe
+from app.web.routes.predict import DRAWING_BODY, DRAWING_ERRORS, read_body
+from app.web.schemas import NumberDigit, NumberPrediction
+
+router = APIRouter(tags=["predict"])
+
+
+@router.post(
+    "/predict/number",
+    response_model=NumberPrediction,
+    openapi_extra=DRAWING_BODY,
+    responses=DRAWING_ERRORS,
+)
+async def predict_number(
+    request: Request, model: ModelDep, settings: SettingsDep
+) -> NumberPrediction:
+    """Read a number of one or more digits, left to right: JSON strokes + canvas (with a
+    ``contributor`` id, their own drawings count), or a multipart ``image`` file, whose
+    pieces of ink are grouped into digits. At most DIGITPAD_MAX_DIGITS digits."""
+    body = await read_body(request, settings)
+    if isinstance(body, bytes):
+        read = await run_in_threadpool(model.read_number_image, body, limits(settings))
+    elif body.strokes is None or body.canvas is None:
+        raise InvalidInput("expected strokes with a canvas, or an image, for a number")
+    else:
+        personal = await personal_drawings(request, model, body.contributor)
+        read = await run_in_threadpool(
+            model.read_number,
+            body.model_dump()["strokes"],
+            body.canvas.width,
+            body.canvas.height,
+            limits(settings),
+            personal=personal,
+        )
+    if len(read.readings) > settings.max_digits:
+        raise InvalidInput(
+            f"expected at most {settings.max_digits} digits, got {len(read.readings)}"
+        )
+    return answer(read, model.version, request)
+
+
+def answer(read: NumberReading, version: str, request: Request) -> NumberPrediction:
+    """The response for a number the reader read (its digits counted in the metrics)."""
+    digits = [
+        NumberDigit(
+            **prediction(reading, version).model_dump(),
+            box=[round(c, 1) for c in part.box],
+            strokes=list(part.strokes),
+        )
+        for part, reading in zip(read.parts, read.readings, strict=True)
+    ]
+    observe(request, list(digits))
+    return NumberPrediction(
+        number=read.number, digits=digits, confidence=round(read.confidence, 6), model=version
+    )

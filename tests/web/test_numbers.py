@@ -1,0 +1,121 @@
+"""POST /predict/number: numbers, single digits, images, empty drawings and the limits."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw
+
+from app.engine.number_replay import Writing, write_number
+from app.web.app import create_app
+from tests.shapes import DIGITS
+from tests.web.conftest import make_settings
+from tests.web.test_contributors import ME
+from tests.web.test_samples import contribute
+
+
+def written(digits: str, seed: int = 0, spacing: tuple[float, float] = (0.1, 0.3)) -> dict:
+    """The JSON body of ``digits`` written from the shared shapes, and its strokes' owners."""
+    number = write_number(
+        [[np.array(s) for s in DIGITS[int(d)]] for d in digits],
+        np.random.default_rng(seed),
+        Writing(spacing=spacing),
+    )
+    return {
+        "strokes": [s.tolist() for s in number.strokes],
+        "canvas": {"width": number.width, "height": 280},
+        "owner": number.digit_of_stroke,
+    }
+
+
+def body_of(number: dict, **extra: object) -> dict:
+    return {"strokes": number["strokes"], "canvas": number["canvas"], **extra}
+
+
+def test_a_number_is_read_digit_by_digit_left_to_right(client: TestClient) -> None:
+    number = written("4072")
+    answer = client.post("/predict/number", json=body_of(number))
+    assert answer.status_code == 200, answer.text
+    read = answer.json()
+    assert read["number"] == "4072" and len(read["digits"]) == 4
+    assert read["model"] == client.get("/api/model").json()["version"]
+    owner = number["owner"]
+    for k, digit in enumerate(read["digits"]):
+        assert digit["digit"] == int("4072"[k])
+        assert digit["strokes"] == [i for i, d in enumerate(owner) if d == k]
+        assert abs(sum(digit["probabilities"]) - 1) < 1e-4
+        assert len(digit["pixels"]) == 28 and all(len(row) == 28 for row in digit["pixels"])
+        x0, y0, x1, y1 = digit["box"]
+        assert 0 <= x0 < x1 <= number["canvas"]["width"] and 0 <= y0 < y1 <= 280
+    lefts = [d["box"][0] for d in read["digits"]]
+    assert lefts == sorted(lefts)
+    product = np.prod([d["probabilities"][d["digit"]] for d in read["digits"]])
+    assert abs(read["confidence"] - product) < 1e-4
+
+
+def test_a_single_digit_is_a_one_digit_number_as_predict_reads_it(client: TestClient) -> None:
+    number = written("7")
+    read = client.post("/predict/number", json=body_of(number)).json()
+    alone = client.post("/predict", json=body_of(number)).json()
+    first = read["digits"][0]
+    assert read["number"] == "7" and first["digit"] == alone["digit"] == 7
+    np.testing.assert_allclose(first["probabilities"], alone["probabilities"], atol=1e-5)
+    assert first["strokes"] == list(range(len(number["strokes"])))
+
+
+def test_an_image_of_a_number_is_split_by_its_pieces(client: TestClient) -> None:
+    number = written("305", spacing=(0.25, 0.35))
+    image = Image.new("L", (round(number["canvas"]["width"]), 280), 255)
+    pen = ImageDraw.Draw(image)
+    for stroke in number["strokes"]:
+        pen.line([tuple(p) for p in stroke], fill=0, width=14, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    answer = client.post("/predict/number", files={"image": ("n.png", buffer.getvalue())})
+    assert answer.status_code == 200, answer.text
+    read = answer.json()
+    assert read["number"] == "305"
+    assert [d["strokes"] for d in read["digits"]] == [[0], [1], [2]]  # pieces, from the left
+
+
+def test_empty_and_bad_drawings_are_refused_as_predict_refuses_them(client: TestClient) -> None:
+    empty = {"strokes": [[]], "canvas": {"width": 280, "height": 280}}
+    number, one = client.post("/predict/number", json=empty), client.post("/predict", json=empty)
+    assert number.status_code == one.status_code == 422
+    assert number.json()["detail"] == one.json()["detail"]
+    pixels = client.post("/predict/number", json={"pixels": [[0.0] * 28] * 28})
+    assert pixels.status_code == 422
+    assert "expected strokes with a canvas, or an image" in pixels.json()["detail"]
+    assert (
+        client.post(
+            "/predict/number", content=b"x", headers={"content-type": "text/plain"}
+        ).status_code
+        == 415
+    )
+    blank = io.BytesIO()
+    Image.new("L", (100, 50), 255).save(blank, format="PNG")
+    assert (
+        client.post("/predict/number", files={"image": ("b.png", blank.getvalue())}).status_code
+        == 422
+    )
+
+
+def test_more_digits_than_the_setting_allows_are_refused(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, max_digits=3))
+    with TestClient(app) as client:
+        assert client.post("/predict/number", json=body_of(written("123"))).status_code == 200
+        answer = client.post("/predict/number", json=body_of(written("1234")))
+        assert answer.status_code == 422
+        assert answer.json()["detail"] == "expected at most 3 digits, got 4"
+
+
+def test_a_contributors_drawings_count_for_each_digit(client: TestClient) -> None:
+    seven = written("7")
+    for _ in range(3):
+        contribute(client, seven["strokes"], 7, contributor=ME, canvas=seven["canvas"])
+    read = client.post("/predict/number", json=body_of(written("77"), contributor=ME)).json()
+    assert read["number"] == "77"
+    assert all(d["personal"]["samples"] == 3 for d in read["digits"])
+    plain = client.post("/predict/number", json=body_of(written("77"))).json()
+    assert all(d["personal"] is None for d in plain["digits"])
