@@ -78,6 +78,7 @@ def test_the_loop_fine_tunes_on_some_writers_and_reads_the_others(mnist_dir: Pat
     assert loop["decision"] in ("activated", "kept previous")
 
 
+@pytest.mark.slow  # replays every test writer's digit, about 3 s
 def test_real_writers_are_the_test_writers_read_as_the_page_sends_them(unipen_dir: Path) -> None:
     real = real_writers(unipen_dir)
     everyone = load_unipen(unipen_dir)

@@ -75,6 +75,7 @@ def test_train_writes_a_model_and_card(mnist_dir: Path, tmp_path: Path) -> None:
     assert 0 < kept["mistakes"]["count"] <= wrong
 
 
+@pytest.mark.slow  # trains and evaluates on MNIST, about 3 s
 def test_train_records_slant_correction_and_the_pen_and_reads_with_them(
     mnist_dir: Path, tmp_path: Path
 ) -> None:

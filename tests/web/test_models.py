@@ -1,6 +1,7 @@
 import time
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 
 from app.engine import checkpoint
@@ -51,6 +52,7 @@ def corrupt_version(registry: object, parent: str) -> str:
     return str(card["version"])
 
 
+@pytest.mark.slow  # seeds a database from the shipped model twice, about 3 s
 def test_a_corrupt_version_is_refused_and_the_current_one_keeps_serving(
     client: TestClient,
 ) -> None:
