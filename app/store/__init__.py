@@ -8,8 +8,8 @@ the job store share the sample store's engine: ``ModelRegistry(store.engine)``.
 
 from app.store.db import StoreUnavailableError
 from app.store.jobs import Job, JobRunning, JobStore
-from app.store.records import NewSample, Sample
-from app.store.samples import Page, SampleStore, Stats, open_store
+from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber
+from app.store.samples import SampleStore, open_store
 from app.store.versions import ModelRegistry, ModelVersion
 
 __all__ = [
@@ -18,11 +18,13 @@ __all__ = [
     "JobStore",
     "ModelRegistry",
     "ModelVersion",
+    "NewNumber",
     "NewSample",
     "Page",
     "Sample",
     "SampleStore",
     "Stats",
     "StoreUnavailableError",
+    "StoredNumber",
     "open_store",
 ]

@@ -1,5 +1,6 @@
-"""The checks a sample's fields pass before they are written: ``ValueError`` with the
-reason, whoever the caller (the web layer validates first, scripts may not)."""
+"""The checks a sample's fields pass before they are written (``ValueError`` with the
+reason, whoever the caller: the web layer validates first, scripts may not), and the
+record a stored row is read back as (`to_sample`)."""
 
 import math
 from collections.abc import Sequence
@@ -8,12 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from app.store.records import NewSample
+from app.store.records import NewSample, Sample
 from app.store.tables import (
     CONTRIBUTOR_LENGTH,
     IDEMPOTENCY_KEY_LENGTH,
     MODEL_VERSION_LENGTH,
     SOURCE_LENGTH,
+    SampleRow,
     check_plain_json,
 )
 
@@ -87,3 +89,26 @@ def short_text(value: str | None, name: str, max_length: int) -> str | None:
     if len(value) > max_length:
         raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
     return value
+
+
+def to_sample(row: SampleRow) -> Sample:
+    """The dataclass for a row; ``created_at`` comes back in UTC (SQLite stores it naive)."""
+    created_at = row.created_at
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return Sample(
+        id=row.id,
+        created_at=created_at.astimezone(UTC),
+        label=row.label,
+        pixels=np.frombuffer(row.pixels, dtype=np.uint8).reshape(28, 28),
+        strokes=row.strokes,
+        canvas_width=row.canvas_width,
+        canvas_height=row.canvas_height,
+        predicted=row.predicted,
+        probabilities=row.probabilities,
+        model_version=row.model_version,
+        source=row.source,
+        contributor=row.contributor,
+        number_id=row.number_id,
+        number_position=row.number_position,
+    )

@@ -1,4 +1,5 @@
-"""A labelled drawing as the store takes it (`NewSample`) and gives it back (`Sample`):
+"""A labelled drawing as the store takes it (`NewSample`) and gives it back (`Sample`), a
+contributed number (`NewNumber`, `StoredNumber`), a page of samples and the counts:
 plain dataclasses, so that callers need not know SQLAlchemy."""
 
 from dataclasses import dataclass, field
@@ -40,3 +41,54 @@ class Sample(NewSample):
     id: int
     created_at: datetime
     """When it was stored, timezone-aware UTC."""
+    number_id: int | None = None
+    """The contributed number this sample is a digit of, if any."""
+    number_position: int | None = None
+    """Its place in that number, 0 = the leftmost digit."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewNumber:
+    """A contributed number to store; its digits are stored as samples beside it."""
+
+    label: str
+    """The digits, e.g. "4072" (at most 100)."""
+    split: list[list[int]]
+    """For each digit, left to right, the indices of its strokes in the drawing as sent."""
+    predicted: str | None = None
+    """The number read live when it was sent."""
+    model_version: str | None = None
+    source: str | None = None
+    contributor: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredNumber:
+    """A stored number: its id, label and its digits' sample ids, left to right."""
+
+    id: int
+    label: str
+    created_at: datetime
+    sample_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of samples, newest first; pass ``next_before_id`` to get the next page."""
+
+    items: list[Sample]
+    next_before_id: int | None
+    """None when there are no more samples."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts over all stored samples."""
+
+    total: int
+    per_label: dict[int, int]
+    """Samples per label; all ten digits are keys."""
+    with_prediction: int
+    """Samples stored with the prediction shown at the time."""
+    prediction_matched: int
+    """Of those, how many the model got right (prediction == label)."""

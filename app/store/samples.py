@@ -9,20 +9,18 @@ reason, see fields.py), even though the web layer validates first.
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
-from datetime import UTC
+from dataclasses import asdict
 from typing import TypeVar
 
-import numpy as np
 from sqlalchemy import Engine, bindparam, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ColumnElement
 
 from app.store.db import check_connection, create_store_engine, migrate
-from app.store.fields import DIGITS, digit, new_values
-from app.store.records import NewSample, Sample
-from app.store.tables import SampleRow
+from app.store.fields import DIGITS, digit, new_values, to_sample
+from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber
+from app.store.tables import NUMBER_LENGTH, NumberRow, SampleRow, as_utc
 
 T = TypeVar("T")
 # Built once: composing a statement costs more than running this one (~0.1 ms).
@@ -31,28 +29,6 @@ _SIGNATURE = select(
     func.coalesce(func.sum(SampleRow.id), 0),
     func.coalesce(func.sum(SampleRow.id * SampleRow.label), 0),
 ).where(SampleRow.contributor == bindparam("contributor"))
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of samples, newest first; pass ``next_before_id`` to get the next page."""
-
-    items: list[Sample]
-    next_before_id: int | None
-    """None when there are no more samples."""
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Counts over all stored samples."""
-
-    total: int
-    per_label: dict[int, int]
-    """Samples per label; all ten digits are keys."""
-    with_prediction: int
-    """Samples stored with the prediction shown at the time."""
-    prediction_matched: int
-    """Of those, how many the model got right (prediction == label)."""
 
 
 class SampleStore:
@@ -106,13 +82,58 @@ class SampleStore:
             if existing is None:
                 raise
             return existing
-        return _to_sample(SampleRow(id=sample_id, **values))
+        return to_sample(SampleRow(id=sample_id, **values))
+
+    def add_number(
+        self, number: NewNumber, digits: Sequence[NewSample], *, idempotency_key: str | None = None
+    ) -> StoredNumber:
+        """Store a contributed number and its digits (one sample each, left to right) in one
+        transaction. A second add with the same ``idempotency_key`` stores nothing and
+        returns the number stored first. ``ValueError`` for fields that do not fit."""
+        if not number.label.isdigit() or not 0 < len(number.label) <= NUMBER_LENGTH:
+            raise ValueError(f"label must be 1 to {NUMBER_LENGTH} digits, got {number.label!r}")
+        if len(digits) != len(number.label) or len(number.split) != len(digits):
+            raise ValueError("expected one sample and one group of strokes per digit")
+        rows = [new_values(sample, None) for sample in digits]
+        values = {**asdict(number), "created_at": rows[0]["created_at"]}
+        try:
+            with self._one_writer(self.engine.begin()) as connection:
+                number_id = connection.execute(
+                    insert(NumberRow).returning(NumberRow.id),
+                    {**values, "idempotency_key": idempotency_key},
+                ).scalar_one()
+                for position, row in enumerate(rows):
+                    row.update(number_id=number_id, number_position=position)
+                ids = connection.execute(
+                    insert(SampleRow).returning(SampleRow.id, sort_by_parameter_order=True), rows
+                ).scalars()
+                stored = tuple(ids)
+        except IntegrityError:
+            existing = self._number_by_key(idempotency_key) if idempotency_key else None
+            if existing is None:
+                raise
+            return existing
+        return StoredNumber(number_id, number.label, rows[0]["created_at"], stored)
+
+    def _number_by_key(self, idempotency_key: str) -> StoredNumber | None:
+        with self._sessions() as session:
+            row = session.scalar(
+                select(NumberRow).where(NumberRow.idempotency_key == idempotency_key)
+            )
+            if row is None:
+                return None
+            ids = session.scalars(
+                select(SampleRow.id)
+                .where(SampleRow.number_id == row.id)
+                .order_by(SampleRow.number_position)
+            )
+            return StoredNumber(row.id, row.label, as_utc(row.created_at), tuple(ids))
 
     def get(self, sample_id: int) -> Sample | None:
         """The sample with this id, or None."""
         with self._sessions() as session:
             row = session.get(SampleRow, sample_id)
-            return None if row is None else _to_sample(row)
+            return None if row is None else to_sample(row)
 
     def list(
         self,
@@ -142,7 +163,7 @@ class SampleStore:
         if contributor is not None:
             query = query.where(SampleRow.contributor == contributor)
         with self._sessions() as session:
-            items = [_to_sample(row) for row in session.scalars(query)]
+            items = [to_sample(row) for row in session.scalars(query)]
         if len(items) <= limit:
             return Page(items=items, next_before_id=None)
         return Page(items=items[:limit], next_before_id=items[limit - 1].id)
@@ -192,7 +213,7 @@ class SampleStore:
             return {}
         query = select(SampleRow).where(SampleRow.id.in_(sample_ids))
         with self._sessions() as session:
-            return {row.id: _to_sample(row) for row in session.scalars(query)}
+            return {row.id: to_sample(row) for row in session.scalars(query)}
 
     def relabel(self, sample_id: int, label: int) -> Sample | None:
         """Set the label of one sample; return it updated, or None if there is no such id."""
@@ -203,7 +224,7 @@ class SampleStore:
                 return None
             row.label = label
             session.flush()
-            return _to_sample(row)
+            return to_sample(row)
 
     def delete(self, sample_id: int) -> bool:
         """Delete one sample; False if there was no such id."""
@@ -220,7 +241,10 @@ class SampleStore:
         if sample_id is not None:
             query = query.where(SampleRow.id == sample_id)
         with self._writing() as session:
-            return len(session.scalars(query.returning(SampleRow.id)).all())
+            deleted = len(session.scalars(query.returning(SampleRow.id)).all())
+            if sample_id is None:  # their numbers too (their digits are gone already)
+                session.execute(delete(NumberRow).where(NumberRow.contributor == contributor))
+            return deleted
 
     def iter_all(self, batch_size: int = 1000) -> Iterator[Sample]:
         """Every sample by ascending id, read ``batch_size`` at a time (one session each)."""
@@ -238,7 +262,7 @@ class SampleStore:
                 .limit(batch_size)
             )
             with self._sessions() as session:
-                batch = [_to_sample(row) for row in session.scalars(query)]
+                batch = [to_sample(row) for row in session.scalars(query)]
             yield from batch
             if len(batch) < batch_size:
                 return
@@ -249,7 +273,7 @@ class SampleStore:
             row = session.scalars(
                 select(SampleRow).where(SampleRow.idempotency_key == idempotency_key)
             ).one_or_none()
-            return None if row is None else _to_sample(row)
+            return None if row is None else to_sample(row)
 
     def iter_matching(
         self,
@@ -302,27 +326,6 @@ def open_store(url: str) -> SampleStore:
         engine.dispose()
         raise
     return SampleStore(engine)
-
-
-def _to_sample(row: SampleRow) -> Sample:
-    """The dataclass for a row; ``created_at`` comes back in UTC (SQLite stores it naive)."""
-    created_at = row.created_at
-    if created_at.tzinfo is None:
-        created_at = created_at.replace(tzinfo=UTC)
-    return Sample(
-        id=row.id,
-        created_at=created_at.astimezone(UTC),
-        label=row.label,
-        pixels=np.frombuffer(row.pixels, dtype=np.uint8).reshape(28, 28),
-        strokes=row.strokes,
-        canvas_width=row.canvas_width,
-        canvas_height=row.canvas_height,
-        predicted=row.predicted,
-        probabilities=row.probabilities,
-        model_version=row.model_version,
-        source=row.source,
-        contributor=row.contributor,
-    )
 
 
 @contextmanager

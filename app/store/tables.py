@@ -1,7 +1,9 @@
 """The database schema, as SQLAlchemy 2 declarative models.
 
-``samples``: one row per labelled drawing. ``model_versions``: immutable trained models, with
-the single-row ``active_model`` pointer and the append-only ``model_activations`` log.
+``samples``: one row per labelled drawing (a digit of a contributed number is one too,
+pointing at its ``numbers`` row). ``numbers``: one row per contributed number.
+``model_versions``: immutable trained models, with the single-row ``active_model``
+pointer and the append-only ``model_activations`` log.
 ``jobs``: background jobs such as fine-tuning. The Alembic migrations in
 ``app/store/migrations/versions`` create the same schema by hand; a test compares the two.
 Constraint and index names are spelled out so that the migrations can use the same ones.
@@ -36,6 +38,7 @@ MODEL_VERSION_LENGTH = 64
 SOURCE_LENGTH = 32
 CONTRIBUTOR_LENGTH = 64
 IDEMPOTENCY_KEY_LENGTH = 128
+NUMBER_LENGTH = 100  # the most digits a stored number may have
 JOB_KIND_LENGTH = 32
 JOB_STATUS_LENGTH = 16
 JOB_STATUSES = ("running", "succeeded", "failed")
@@ -78,6 +81,27 @@ class Base(DeclarativeBase):
     """Base class of digitpad's models; its ``metadata`` is what the migrations must match."""
 
 
+class NumberRow(Base):
+    """One contributed number: its label, and which of its strokes made which digit (the
+    digits themselves are samples, ``samples.number_id``)."""
+
+    __tablename__ = "numbers"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_numbers_idempotency_key"),
+        Index("ix_numbers_contributor", "contributor"),
+    )
+
+    id: Mapped[int] = _big_id()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(String(NUMBER_LENGTH))
+    split: Mapped[list[Any]] = mapped_column(JSON)  # per digit, the indices of its strokes
+    predicted: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    model_version: Mapped[str | None] = mapped_column(String(MODEL_VERSION_LENGTH))
+    source: Mapped[str | None] = mapped_column(String(SOURCE_LENGTH))
+    contributor: Mapped[str | None] = mapped_column(String(CONTRIBUTOR_LENGTH))
+    idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH))
+
+
 class SampleRow(Base):
     """One labelled drawing: what the model saw, how it was drawn, and what it predicted."""
 
@@ -107,6 +131,11 @@ class SampleRow(Base):
     source: Mapped[str | None] = mapped_column(String(SOURCE_LENGTH))
     contributor: Mapped[str | None] = mapped_column(String(CONTRIBUTOR_LENGTH))
     idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH))
+    number_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("numbers.id", name="fk_samples_number", ondelete="CASCADE"),
+    )
+    number_position: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = leftmost digit
 
 
 class ModelVersionRow(Base):

@@ -52,6 +52,15 @@ class NumberPrediction(BaseModel):
     model: str = Field(description="Version id of the model that made this prediction.")
 
 
+class NumberOut(BaseModel):
+    """A stored number."""
+
+    id: int
+    label: str
+    created_at: datetime
+    samples: list[int] = Field(description="Its digits' sample ids, left to right.")
+
+
 class HiddenUnit(BaseModel):
     layer: int = Field(description="0 = the first hidden layer.")
     unit: int
@@ -88,6 +97,12 @@ class SampleOut(BaseModel):
     source: str | None
     canvas: Canvas | None
     image_url: str = Field(description="The 28x28 image the model saw, as a PNG.")
+    number_id: int | None = Field(
+        default=None, description="The contributed number it is a digit of, if any."
+    )
+    number_position: int | None = Field(
+        default=None, description="Its place in that number, 0 = the leftmost digit."
+    )
 
 
 class SampleDetail(SampleOut):

@@ -119,3 +119,58 @@ def test_a_contributors_drawings_count_for_each_digit(client: TestClient) -> Non
     assert all(d["personal"]["samples"] == 3 for d in read["digits"])
     plain = client.post("/predict/number", json=body_of(written("77"))).json()
     assert all(d["personal"] is None for d in plain["digits"])
+
+
+def number_body(number: dict, label: str, **extra: object) -> dict:
+    """A POST /api/numbers body for ``number`` (from `written`), split by its owners."""
+    owner = number["owner"]
+    split = [[i for i, d in enumerate(owner) if d == k] for k in range(max(owner) + 1)]
+    return {**body_of(number), "label": label, "split": split, "source": "draw", **extra}
+
+
+def test_a_labelled_number_is_stored_with_a_sample_per_digit(client: TestClient) -> None:
+    number = written("305")
+    read = client.post("/predict/number", json=body_of(number)).json()
+    body = number_body(number, "306", predicted=read["number"], contributor=ME)
+    answer = client.post("/api/numbers", json=body, headers={"Idempotency-Key": "n-1"})
+    assert answer.status_code == 201, answer.text
+    stored = answer.json()
+    assert stored["label"] == "306" and len(stored["samples"]) == 3
+    for position, sample_id in enumerate(stored["samples"]):
+        sample = client.get(f"/api/samples/{sample_id}").json()
+        assert sample["label"] == int("306"[position])
+        assert sample["number_id"] == stored["id"] and sample["number_position"] == position
+        assert sample["predicted"] == int(read["number"][position])
+        assert sample["strokes"] == [number["strokes"][i] for i in body["split"][position]]
+        alone = client.post("/predict", json=body_of({**number, "strokes": sample["strokes"]}))
+        png = client.get(sample["image_url"]).content
+        seen = np.array(Image.open(io.BytesIO(png)), dtype=np.float64) / 255
+        np.testing.assert_allclose(seen, alone.json()["pixels"], atol=0.003)
+    again = client.post("/api/numbers", json=body, headers={"Idempotency-Key": "n-1"})
+    assert again.status_code == 201 and again.json() == stored  # a retry stores nothing
+    assert client.get("/api/stats").json()["total"] == 3
+    mine = client.get(f"/api/contributors/{ME}/samples").json()
+    assert sorted(i["id"] for i in mine["items"]) == stored["samples"]
+    assert client.delete(f"/api/contributors/{ME}").json() == {"deleted": 3}
+    with client.app.state.store.engine.connect() as connection:  # type: ignore[attr-defined]
+        assert connection.exec_driver_sql("SELECT count(*) FROM numbers").scalar() == 0
+
+
+def test_bad_numbers_are_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    number = written("123")
+    good = number_body(number, "123")
+    bad = {
+        "one group short": {**good, "split": good["split"][:2], "label": "12"},
+        "a stroke twice": {**good, "split": [[0], [0, 1], [2]]},
+        "a stroke left out": {**good, "split": [[0], [1], []]},
+        "not digits": {**good, "label": "1x3"},
+        "pixels": {"pixels": [[0.0] * 28] * 28, "label": "1", "split": [[0]]},
+        "too many digits": {**good},
+    }
+    app = create_app(make_settings(tmp_path, max_digits=2))
+    with TestClient(app) as client:
+        for name, body in bad.items():
+            answer = client.post("/api/numbers", json=body)
+            assert answer.status_code == 422, name
+        assert "expected at most 2 digits, got 3" in client.post("/api/numbers", json=good).text
+        assert client.get("/api/stats").json()["total"] == 0

@@ -2,7 +2,7 @@
 
 Each limited route belongs to a bucket: "predict" (``POST /predict``, ``/predict/batch``,
 ``/predict/number``, ``/explain``, one budget shared by them) and "samples" (``POST
-/api/samples``). A
+/api/samples`` and ``/api/numbers``). A
 client is the connection's IP address (``scope["client"]``, which uvicorn rewrites from
 ``X-Forwarded-For`` only for the proxies its ``--forwarded-allow-ips`` trusts). Counts use
 the moving-window strategy of the ``limits`` package: at most N requests in any window of
@@ -39,6 +39,7 @@ BUCKETS: dict[tuple[str, str], str] = {
     ("POST", "/predict/number"): "predict",
     ("POST", "/explain"): "predict",
     ("POST", "/api/samples"): "samples",
+    ("POST", "/api/numbers"): "samples",
 }
 WHAT = {"predict": "predictions", "samples": "contributed drawings"}
 PAUSE_SECONDS = 5.0  # after a storage failure, let requests through unasked this long

@@ -1,21 +1,27 @@
-"""Reading a whole number: POST /predict/number (strokes on a canvas, or an image).
+"""Whole numbers: POST /predict/number reads one (strokes on a canvas, or an image);
+POST /api/numbers stores one a person labelled.
 
 The drawing is split into digits by the engine's reader (`Reader.read_number`, or
 `read_number_image` for an upload), each digit read as /predict reads one, with the
-contributor's own drawings when the JSON names one.
+contributor's own drawings when the JSON names one. A stored number keeps its label and
+split, and each of its digits becomes a sample drawn from its own strokes.
 """
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.engine.errors import InvalidInput
 from app.engine.reader import NumberReading
+from app.services.number_input import NumberIn, new_number
 from app.services.reading import limits
-from app.web.deps import ModelDep, SettingsDep
+from app.web.deps import ModelDep, SettingsDep, StoreDep
+from app.web.errors import responses
 from app.web.inputs import personal_drawings, prediction
 from app.web.middleware.observability import observe
 from app.web.routes.predict import DRAWING_BODY, DRAWING_ERRORS, read_body
-from app.web.schemas import NumberDigit, NumberPrediction
+from app.web.schemas import NumberDigit, NumberOut, NumberPrediction
 
 router = APIRouter(tags=["predict"])
 
@@ -52,6 +58,31 @@ async def predict_number(
             f"expected at most {settings.max_digits} digits, got {len(read.readings)}"
         )
     return answer(read, model.version, request)
+
+
+@router.post(
+    "/api/numbers", status_code=201, response_model=NumberOut, responses=responses(413, 422)
+)
+async def contribute_number(
+    body: NumberIn,
+    model: ModelDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None, Header(max_length=128, description="Makes retries safe: one number per key")
+    ] = None,
+) -> NumberOut:
+    """Store a labelled number: the number (label and split) and one sample per digit."""
+    number, digits = await run_in_threadpool(new_number, body, model, settings)
+    stored = await run_in_threadpool(
+        store.add_number, number, digits, idempotency_key=idempotency_key
+    )
+    return NumberOut(
+        id=stored.id,
+        label=stored.label,
+        created_at=stored.created_at,
+        samples=list(stored.sample_ids),
+    )
 
 
 def answer(read: NumberReading, version: str, request: Request) -> NumberPrediction:

@@ -42,6 +42,8 @@ def _out(request: Request, sample: Sample) -> SampleOut:
         source=sample.source,
         canvas=canvas,
         image_url=sample_url(request, sample.id, ".png"),
+        number_id=sample.number_id,
+        number_position=sample.number_position,
     )
 
 
