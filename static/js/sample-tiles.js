@@ -24,6 +24,12 @@ export function predictionChip(sample) {
   return [`read as ${sample.predicted}`, isWrong(sample) ? "chip-danger" : "chip-ok"];
 }
 
+/** Where a digit of a contributed number sits in it ("digit 2 of number #12"), or "". */
+export function numberPlace(sample) {
+  if (sample.number_id === null || sample.number_id === undefined) return "";
+  return `digit ${sample.number_position + 1} of number #${sample.number_id}`;
+}
+
 export class SampleTile {
   /**
    * `sample`: an item of GET /api/samples. `token()`: the admin token typed on the page;
@@ -43,6 +49,8 @@ export class SampleTile {
     this.image.decoding = "async";
     this.image.src = sample.image_url;
     const meta = el("p", "tile-meta", el("span", "tile-id", `#${sample.id}`));
+    const place = numberPlace(sample);
+    if (place) meta.append(el("span", "tile-number", place));
     if (sample.source) meta.append(el("span", null, sample.source));
     const time = el("time", null, formatDate(sample.created_at));
     time.dateTime = sample.created_at;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { formatCount, percent } from "../../static/js/format.js";
-import { isWrong, predictionChip } from "../../static/js/sample-tiles.js";
+import { isWrong, numberPlace, predictionChip } from "../../static/js/sample-tiles.js";
 import { countLine, matches, readQuery, withFilters } from "../../static/js/samples.js";
 
 test("the page's query gives the filters and a page size within the server's limit", () => {
@@ -54,4 +54,10 @@ test("the count line gives the live accuracy when there is one", () => {
     countLine(stats),
     `40 drawings · live accuracy ${percent(0.9)} (${formatCount(27)} of ${formatCount(30)} read right)`,
   );
+});
+
+test("a digit of a contributed number says where it sits in it", () => {
+  assert.equal(numberPlace({ number_id: 12, number_position: 1 }), "digit 2 of number #12");
+  assert.equal(numberPlace({ number_id: null, number_position: null }), "");
+  assert.equal(numberPlace({}), "");
 });
