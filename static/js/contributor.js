@@ -50,12 +50,18 @@ export function saveKey(revision, label) {
 }
 
 /**
- * Store a labelled drawing (POST /api/samples) from `pad`, this browser's contributor.
- * A save retried after a lost answer carries the same key, so it is stored once.
+ * Store a labelled drawing from `pad` (POST to `path`), this browser's contributor. A
+ * save retried after a lost answer carries the same key, so it is stored once.
  */
-export function saveSample(pad, body) {
-  return api("/api/samples", {
+function saveDrawing(path, pad, body) {
+  return api(path, {
     body: { ...body, contributor: contributorId() },
     headers: { "Idempotency-Key": saveKey(pad.revision, body.label) },
   });
 }
+
+/** Store a drawing of one digit (POST /api/samples); resolves to the stored sample. */
+export const saveSample = (pad, body) => saveDrawing("/api/samples", pad, body);
+
+/** Store a drawing of a number (POST /api/numbers, `label` a string of digits, `split`). */
+export const saveNumber = (pad, body) => saveDrawing("/api/numbers", pad, body);

@@ -1,15 +1,18 @@
 /**
- * draw.js: the drawing page. The network reads the drawing live (predictor.js, shown by
- * reading.js) and explains it on request (explain.js); the person says what the digit
- * really is (POST /api/samples, source "draw"). A line under the panel counts the
- * drawings contributed so far (GET /api/stats).
+ * draw.js: the drawing page, in one of two modes (draw-mode.js). Digit mode: the network
+ * reads the drawing live (predictor.js, shown by reading.js) and explains it on request
+ * (explain.js); the person says what the digit really is (POST /api/samples, source
+ * "draw"). Number mode (number-mode.js): the same for a number of several digits. A
+ * line under the digit panel counts the drawings contributed so far (GET /api/stats).
  */
 
 import { api } from "./api.js";
 import { saveSample } from "./contributor.js";
 import { byId } from "./dom.js";
+import { bindModeSwitch } from "./draw-mode.js";
 import { Explainer } from "./explain.js";
 import { aDigit, countOf } from "./format.js";
+import { NumberMode } from "./number-mode.js";
 import { Predictor } from "./predictor.js";
 import { Reading } from "./reading.js";
 import { showError, showSaved } from "./toasts.js";
@@ -34,21 +37,38 @@ export function savedNote(label, read, sample) {
 }
 
 export function init() {
+  const stats = byId("stats");
+  const modes = {};
+  const pad = createPad({ onKey: (e) => modes[mode()].key(e) });
+
+  async function refreshStats() {
+    try {
+      stats.textContent = statsLine(await api("/api/stats"));
+      stats.hidden = false;
+    } catch {
+      stats.hidden = true; // a nicety: say nothing rather than an error
+    }
+  }
+
+  modes.digit = digitMode(pad, refreshStats);
+  modes.number = new NumberMode(pad, { onSaved: refreshStats });
+  // A drawing belongs to the mode it was drawn in: switching starts a new one.
+  const mode = bindModeSwitch(() => pad.clear());
+  pad.addEventListener("change", (e) => modes[mode()].changed(e.detail.reason));
+  refreshStats();
+}
+
+/**
+ * Digit mode on `pad`: {changed(reason), key(event)} for the pad's changes and the page's
+ * keys; `onSaved()` runs after a drawing is saved.
+ */
+function digitMode(pad, onSaved) {
   const yes = byId("yes");
   const labels = Array.from({ length: 10 }, (_, d) => byId(`label-${d}`));
-  const stats = byId("stats");
   const reading = new Reading();
   let shown = null; // the prediction on screen
   let saving = false;
 
-  const pad = createPad({
-    onKey: (e) => {
-      if (/^[0-9]$/.test(e.key) && !e.repeat && !pad.isEmpty) {
-        e.preventDefault();
-        save(Number(e.key));
-      }
-    },
-  });
   const explainer = new Explainer(pad);
   const predictor = new Predictor(pad, {
     onResult: show,
@@ -95,7 +115,7 @@ export function init() {
       showSaved(savedNote(label, read, sample), { mine: true });
       pad.enabled = true;
       pad.clear();
-      refreshStats();
+      onSaved();
     } catch (error) {
       showError(error.message);
     } finally {
@@ -105,32 +125,30 @@ export function init() {
     }
   }
 
-  async function refreshStats() {
-    try {
-      stats.textContent = statsLine(await api("/api/stats"));
-      stats.hidden = false;
-    } catch {
-      stats.hidden = true; // a nicety: say nothing rather than an error
-    }
-  }
-
-  pad.addEventListener("change", (e) => {
+  function changed(reason) {
     if (pad.isEmpty) {
       reset();
-    } else if (e.detail.reason === "undo" && shown) {
+    } else if (reason === "undo" && shown) {
       // The reading is of a drawing that is gone: dim it until the new one arrives.
       shown = null;
       reading.markStale();
     }
-    predictor.changed(e.detail.reason);
-    explainer.changed(e.detail.reason);
+    predictor.changed(reason);
+    explainer.changed(reason);
     updateButtons();
-  });
+  }
+
+  function key(e) {
+    if (/^[0-9]$/.test(e.key) && !e.repeat && !pad.isEmpty) {
+      e.preventDefault();
+      save(Number(e.key));
+    }
+  }
+
   yes.addEventListener("click", () => shown && save(shown.digit));
   labels.forEach((b, d) => {
     b.addEventListener("click", () => save(d));
   });
-
   reset();
-  refreshStats();
+  return { changed, key };
 }

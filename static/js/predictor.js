@@ -1,7 +1,8 @@
 /**
- * predictor.js: live predictions for the drawing page's pad (POST /predict): throttled
- * while drawing, at once on pen-up, undo and clear, one request at a time (throttle.js).
- * A result is shown only if nothing was removed (undo, clear) since its request left.
+ * predictor.js: live readings of the drawing page's pad (POST /predict for a digit,
+ * /predict/number for a number): throttled while drawing, at once on pen-up, undo and
+ * clear, one request at a time (throttle.js). A result is shown only if nothing was
+ * removed (undo, clear) since its request left.
  */
 
 import { api } from "./api.js";
@@ -17,9 +18,11 @@ export class Predictor {
   /**
    * `onResult(data, final)`: a prediction to show, `final` when it is for the drawing as
    * it is now; `onError(error)`: a request failed; `onState()`: `busy` may have changed.
+   * `path`: the route that reads the drawing.
    */
-  constructor(pad, { onResult, onError, onState }) {
+  constructor(pad, { onResult, onError, onState, path = "/predict" }) {
     this.pad = pad;
+    this.path = path;
     this.onResult = onResult;
     this.onError = onError;
     this.onState = onState;
@@ -65,7 +68,7 @@ export class Predictor {
     let data;
     try {
       // With this browser's contributor id, its own saved drawings count too.
-      data = await api("/predict", {
+      data = await api(this.path, {
         body: { ...this.pad.toJSON(), contributor: contributorId() },
       });
     } catch (error) {

@@ -9,22 +9,42 @@ import { aDigit, countOf, probability } from "./format.js";
 import { paintGrey } from "./pixels.js";
 import { fillBar } from "./widgets.js";
 
+/** How sure a reading of probability `p` is, in words: "97% sure", "Unsure: 41%". */
+export function sureness(p) {
+  if (p >= 0.9) return `${probability(p)} sure`;
+  if (p >= 0.6) return `Fairly sure: ${probability(p)}`;
+  return `Unsure: ${probability(p)}`;
+}
+
 /** How sure the network is of `digit`, in words: "97% sure", "Unsure: 41%, or a 7?". */
 export function describe(probabilities, digit) {
   const p = probabilities[digit];
-  if (p >= 0.9) return `${probability(p)} sure`;
-  if (p >= 0.6) return `Fairly sure: ${probability(p)}`;
+  if (p >= 0.6) return sureness(p);
   const runnerUp = probabilities
     .map((q, d) => [q, d])
     .filter(([, d]) => d !== digit)
     .sort((a, b) => b[0] - a[0])[0][1];
-  return `Unsure: ${probability(p)}, or ${aDigit(runnerUp)}?`;
+  return `${sureness(p)}, or ${aDigit(runnerUp)}?`;
 }
 
 /** What this browser's saved drawings did to the reading (the answer's `personal`). */
 export function personalNote({ samples, weight }) {
   const yours = `your ${countOf(samples, "saved drawing")}`;
   return weight >= 0.01 ? `Read with help from ${yours}` : `Compared with ${yours}`;
+}
+
+/** Fill the ten bars named `name` with `probabilities`, the one of `digit` on top. */
+export function showBars(name, probabilities, digit) {
+  probabilities.forEach((p, d) => {
+    const bar = fillBar(name, d, p, probability(p), `${d}: ${(p * 100).toFixed(1)}%`);
+    bar.classList.toggle("is-top", d === digit);
+    bar.classList.toggle("is-zero", p < 0.005);
+  });
+}
+
+/** Empty the ten bars named `name`. */
+export function clearBars(name) {
+  for (let d = 0; d < 10; d += 1) fillBar(name, d, 0, "").classList.remove("is-top", "is-zero");
 }
 
 export class Reading {
@@ -40,11 +60,7 @@ export class Reading {
     const note = byId("personal");
     note.hidden = !personal;
     note.textContent = personal ? personalNote(personal) : "";
-    probabilities.forEach((p, d) => {
-      const bar = fillBar("prob", d, p, probability(p), `${d}: ${(p * 100).toFixed(1)}%`);
-      bar.classList.toggle("is-top", d === digit);
-      bar.classList.toggle("is-zero", p < 0.005);
-    });
+    showBars("prob", probabilities, digit);
     paintGrey(byId("seen"), pixels);
     if (final) {
       const sure = probability(probabilities[digit]);
@@ -63,9 +79,7 @@ export class Reading {
     this.panel.classList.add("is-empty");
     byId("prediction").textContent = "";
     byId("confidence").textContent = "";
-    for (let d = 0; d < 10; d += 1) {
-      fillBar("prob", d, 0, "").classList.remove("is-top", "is-zero");
-    }
+    clearBars("prob");
     const seen = byId("seen");
     seen.getContext("2d").clearRect(0, 0, seen.width, seen.height);
     byId("result-summary").textContent = "";
