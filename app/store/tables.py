@@ -131,10 +131,9 @@ class SampleRow(Base):
     source: Mapped[str | None] = mapped_column(String(SOURCE_LENGTH))
     contributor: Mapped[str | None] = mapped_column(String(CONTRIBUTOR_LENGTH))
     idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH))
-    number_id: Mapped[int | None] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"),
-        ForeignKey("numbers.id", name="fk_samples_number", ondelete="CASCADE"),
-    )
+    # The number it is a digit of (numbers.id). No foreign key: the store deletes a
+    # number with its digits, and adding one (migration 0004) would copy the table on SQLite.
+    number_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     number_position: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = leftmost digit
 
 

@@ -3,6 +3,7 @@
 import io
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,15 @@ def png_header_only(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
 
 
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the many bodies that must be refused (nothing they send is stored, and
+    the tests check that): starting an app per body would cost most of their time."""
+    settings = make_settings(tmp_path_factory.mktemp("refusing"))
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
 BAD_DRAWINGS = [
     (strokes_body([]), "at least one point, got no strokes"),
     (strokes_body([[]]), "at least one point, got 1 empty strokes"),
@@ -46,8 +56,9 @@ BAD_DRAWINGS = [
 
 @pytest.mark.parametrize(("body", "message"), BAD_DRAWINGS)
 def test_bad_drawings_are_422_with_a_message(
-    client: TestClient, body: dict[str, object], message: str
+    refusing: TestClient, body: dict[str, object], message: str
 ) -> None:
+    client = refusing
     for path, payload in (("/predict", body), ("/api/samples", {**body, "label": 3})):
         response = client.post(path, json=payload)
         assert response.status_code == 422, (path, response.text)
@@ -72,7 +83,8 @@ def test_malformed_json_and_wrong_content_type(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("label", [-1, 10, 3.5, "7", None])
-def test_labels_outside_0_9_are_refused(client: TestClient, label: object) -> None:
+def test_labels_outside_0_9_are_refused(refusing: TestClient, label: object) -> None:
+    client = refusing
     response = client.post("/api/samples", json=strokes_body(one(), label=label))
     assert response.status_code == 422
     assert "label" in response.json()["detail"]

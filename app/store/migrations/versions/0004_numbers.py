@@ -2,7 +2,8 @@
 
 A number's digits are ordinary samples (each drawn from its own strokes, so fine-tuning
 learns from them as from any digit); ``samples.number_id`` and ``number_position`` say
-which number and where in it. Deleting a number deletes its digits.
+which number and where in it (no foreign key: the store deletes a number's digits with
+it, and adding a key would make SQLite copy the whole table).
 
 Revision ID: 0004
 Revises: 0003
@@ -41,20 +42,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("idempotency_key", name="uq_numbers_idempotency_key"),
     )
     op.create_index("ix_numbers_contributor", "numbers", ["contributor"])
-    with op.batch_alter_table("samples") as batch:
-        batch.add_column(
-            sa.Column("number_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
-        )
-        batch.add_column(sa.Column("number_position", sa.SmallInteger()))
-        batch.create_foreign_key(
-            "fk_samples_number", "numbers", ["number_id"], ["id"], ondelete="CASCADE"
-        )
+    # Nullable columns without a foreign key: a plain ADD COLUMN, which SQLite does without
+    # copying the table (the store deletes a number's digits itself).
+    op.add_column(
+        "samples", sa.Column("number_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
+    )
+    op.add_column("samples", sa.Column("number_position", sa.SmallInteger()))
 
 
 def downgrade() -> None:
     """Drop the columns, then the table."""
     with op.batch_alter_table("samples") as batch:
-        batch.drop_constraint("fk_samples_number", type_="foreignkey")
         batch.drop_column("number_position")
         batch.drop_column("number_id")
     op.drop_index("ix_numbers_contributor", table_name="numbers")
