@@ -222,7 +222,7 @@ def train_command(
         metrics=metrics,
         insights={"mnist_test": insights_on(reader, test_X, data.test.labels)},
         trajectory=trajectory,
-        pen_width=pen_width,
+        preprocessing=preprocessing,
         data=TrainingData(
             source=recipe.source,
             credits=recipe.credits,

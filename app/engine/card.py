@@ -154,13 +154,13 @@ def draft(
     parent: str | None = None,
     finetune: dict[str, Any] | None = None,
     trajectory: dict[str, Any] | None = None,
-    pen_width: float = PEN_WIDTH,
+    preprocessing: Preprocessing,
 ) -> dict[str, Any]:
     """The JSON of a new card from a training run (one result per network, trained from
     seeds ``config.seed``, +1, ...): what `checkpoint.to_bytes` completes with the fields
     it checks. Training and fine-tuning both make their cards here; ``trajectory`` says
-    how the trajectory networks were trained, if there are any; ``pen_width``, the pen
-    the training drawings were drawn with."""
+    how the trajectory networks were trained, if there are any; ``preprocessing``, how the
+    training inputs were made (the slant taken out or not, the pen)."""
     training = Training(
         command=command,
         config=config.to_dict(),
@@ -182,7 +182,7 @@ def draft(
         "training": _json(asdict(training)),
         "metrics": metrics,
         "insights": insights,
-        "preprocessing": asdict(Preprocessing(deskew=config.deskew, pen_width=pen_width)),
+        "preprocessing": asdict(preprocessing),
     }
     if parent is not None:
         out["parent"] = parent

@@ -188,7 +188,7 @@ def run_finetune(
         metrics={k: v for k, v in after.items() if v is not None},
         insights={"mnist_test": insights_on(tuned, test_X, test_y)},
         parent=parent,
-        pen_width=model.card.preprocessing.pen_width,
+        preprocessing=model.card.preprocessing,
         data=tuned_on(model, len(X), len(test_y), replayed is not None),
         finetune={
             **{k: summary[k] for k in ("before", "after", "decision", "reason")},

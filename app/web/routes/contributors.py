@@ -18,6 +18,7 @@ from fastapi.responses import StreamingResponse
 from app.engine.errors import NotFound
 from app.services import sample_files
 from app.services.drawing_input import CONTRIBUTOR_PATTERN
+from app.store import SampleStore
 from app.web.deps import PersonalDep, SettingsDep, StoreDep
 from app.web.routes.samples import ndjson_response, sample_page
 from app.web.schemas import ContributorPage, Forgotten, Id
@@ -48,9 +49,7 @@ def their_samples(
     before: Annotated[int | None, Query(ge=1, description="Samples older than this id")] = None,
 ) -> ContributorPage:
     """The drawings saved with this contributor id, newest first, a page at a time."""
-    total = store.contributor_signature(contributor)[0]
-    if total == 0:
-        raise NotFound("no drawings saved with this contributor id")
+    total = _saved(store, contributor)
     page = sample_page(request, store, settings, limit, before, contributor=contributor)
     return ContributorPage(**page.model_dump(), total=total)
 
@@ -72,8 +71,7 @@ async def export_theirs(
 ) -> StreamingResponse:
     """The drawings saved with this contributor id, as GET /api/samples/export?format=ndjson
     writes them (the id itself is not written)."""
-    if await run_in_threadpool(store.contributor_signature, contributor) == (0, 0, 0):
-        raise NotFound("no drawings saved with this contributor id")
+    await run_in_threadpool(_saved, store, contributor)
     pieces = sample_files.export_ndjson(store, contributor=contributor)
     return await ndjson_response(pieces, "my-drawings.ndjson")
 
@@ -97,3 +95,11 @@ def forget(contributor: ContributorId, store: StoreDep, personal: PersonalDep) -
         raise NotFound("no drawings saved with this contributor id")
     personal.forget(contributor)
     return Forgotten(deleted=deleted)
+
+
+def _saved(store: SampleStore, contributor: str) -> int:
+    """How many drawings were saved with ``contributor``; NotFound when none were."""
+    count = store.contributor_signature(contributor)[0]
+    if not count:
+        raise NotFound("no drawings saved with this contributor id")
+    return count
