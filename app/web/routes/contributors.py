@@ -51,7 +51,7 @@ def their_samples(
     """The drawings saved with this contributor id, newest first, a page at a time."""
     total = _saved(store, contributor)
     page = sample_page(request, store, settings, limit, before, contributor=contributor)
-    return ContributorPage(**page.model_dump(), total=total)
+    return ContributorPage(items=page.items, next=page.next, total=total)
 
 
 @router.get(
