@@ -44,3 +44,7 @@ class NotFound(DigitpadError, LookupError):
 
 class Unavailable(DigitpadError):
     """Something an answer needs is not reachable now; worth trying again shortly."""
+
+
+class Forbidden(DigitpadError):
+    """A request from someone not allowed to make it (a blocked contributor)."""

@@ -24,18 +24,25 @@ MAX_MNIST_DROP = 0.003  # the most MNIST test accuracy a new version may lose (0
 
 
 def split_by_contributor(
-    contributors: Sequence[str | None], holdout: float, rng: np.random.Generator
+    contributors: Sequence[str | None],
+    holdout: float,
+    rng: np.random.Generator,
+    *,
+    eligible: Sequence[bool] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Indices (train, test) of the samples, whole contributors on each side.
 
     About ``holdout`` of the contributors (at least one, when there are two or more) go to
-    the test side. A sample without a contributor id is a contributor of its own.
+    the test side, chosen among those whose samples are ``eligible`` (default: all; the
+    others all train). A sample without a contributor id is a contributor of its own.
     """
     if not 0 < holdout < 1:
         raise ConfigError(f"expected holdout in (0, 1), got {holdout}")
     keys = [c if c is not None else f"\0anonymous-{i}" for i, c in enumerate(contributors)]
-    groups = sorted(set(keys))
-    n_test = max(1, round(holdout * len(groups))) if len(groups) >= 2 else 0
+    allowed = [True] * len(keys) if eligible is None else list(eligible)
+    groups = sorted({k for k, ok in zip(keys, allowed, strict=True) if ok})
+    n_all = len(set(keys))  # at least one contributor always trains
+    n_test = min(len(groups), n_all - 1, max(1, round(holdout * len(groups)))) if n_all >= 2 else 0
     test_groups = {groups[i] for i in rng.permutation(len(groups))[:n_test]}
     is_test = np.array([k in test_groups for k in keys], dtype=bool)
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)

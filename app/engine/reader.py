@@ -222,6 +222,13 @@ class Reader:
         """`features` of the inputs, the path part for those that came with a path."""
         return self._answers(inks, self.seen(_pixels(inks)))[1]
 
+    def assess(self, inks: Sequence[Ink]) -> tuple[Probabilities, npt.NDArray[np.float32]]:
+        """`probabilities_of` the inputs (n, 10) and the image part of their `features_of`
+        (n, image_features), each row of unit length, from one pass: what moderation
+        weighs a label by, alike for drawings with a path and without."""
+        p, F = self._answers(inks, self.seen(_pixels(inks)))
+        return p, np.ascontiguousarray(F[:, : self.image_features])
+
     def _answers(
         self, inks: Sequence[Ink], X: Batch
     ) -> tuple[Probabilities, npt.NDArray[np.float32]]:

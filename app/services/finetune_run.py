@@ -1,9 +1,11 @@
 """One fine-tuning run, as the CLI and the admin job both start it.
 
 Reads the settings, the active model version (registry) and the contributed drawings
-(store), re-renders each drawing from its stored strokes with today's preprocessing,
-calls the engine's fine-tuning pieces, and records the new immutable version with its
-card; it becomes the active one only if ``decide`` says so (or with ``force``).
+(store), scores them all again (moderation) and keeps the accepted ones, re-renders each
+drawing from its stored strokes with today's preprocessing, calls the engine's
+fine-tuning pieces, and records the new immutable version with its card; it becomes the
+active one only if ``decide`` says so (or with ``force``). Only trusted contributors'
+drawings are held out to judge it.
 """
 
 import time
@@ -23,14 +25,16 @@ from app.engine.finetune import decide, finetune_config, mix, split_by_contribut
 from app.engine.insights import insights_on
 from app.engine.metrics import evaluate, evaluate_probabilities
 from app.engine.mnist import to_inputs
+from app.engine.moderation import TRUSTED
 from app.engine.reader import Reader
 from app.engine.replay import Distortion, Replayed, bent_paths, replay
 from app.engine.train import EpochStats, train
 from app.engine.unipen import CREDIT as UNIPEN_CREDIT
 from app.engine.unipen import load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings
+from app.services.moderation import moderate_all, referee
 from app.services.reading import limits, stored_ink
-from app.store import ModelRegistry, Sample, SampleStore
+from app.store import ModelRegistry, ModerationStore, Sample, SampleStore
 
 MIN_SAMPLES = 10  # fewer contributed drawings than this is not worth a new version
 PATH_COPIES = 5  # bent copies of each contributed drawing's pen path
@@ -79,18 +83,23 @@ def run_finetune(
         raise ConfigError("expected an active model version in the database, got none")
     model = Reader(checkpoint.from_bytes(weights, version.card, source=f"version {parent}"))
 
-    report({"stage": "reading contributed drawings"})
-    samples = list(store.iter_all())
+    report({"stage": "moderating contributed drawings"})
+    moderated = moderate_all(
+        store, ModerationStore(store.engine), referee(settings), limits(settings)
+    )
+    samples = moderated.accepted()  # flagged and rejected drawings never train
     if len(samples) < MIN_SAMPLES:
         raise ConfigError(
-            f"expected at least {MIN_SAMPLES} contributed drawings, got {len(samples)}"
+            f"expected at least {MIN_SAMPLES} accepted contributed drawings, got {len(samples)}"
         )
     inks = [stored_ink(s, model, limits(settings)) for s in samples]
     images = np.stack([ink.pixels.reshape(-1) for ink in inks])
     labels = np.array([s.label for s in samples], dtype=np.int64)
     rng = np.random.default_rng(options.seed)
+    # Only trusted contributors' drawings judge the new version; the others all train.
+    trusted = [moderated.records.get(s.contributor or "", 0.0) >= TRUSTED for s in samples]
     train_idx, test_idx = split_by_contributor(
-        [s.contributor for s in samples], options.holdout, rng
+        [s.contributor for s in samples], options.holdout, rng, eligible=trusted
     )
 
     report({"stage": "loading MNIST"})
@@ -167,7 +176,12 @@ def run_finetune(
 
     summary: dict[str, Any] = {
         "parent": parent,
-        "samples": {"total": len(samples), "train": len(train_idx), "held_out": len(test_idx)},
+        "samples": {
+            "total": len(moderated.samples),
+            "statuses": moderated.counts,
+            "train": len(train_idx),
+            "held_out": len(test_idx),
+        },
         "before": _accuracies(before),
         "after": _accuracies(after),
         "decision": "forced"

@@ -4,7 +4,7 @@ import numpy as np
 
 from app.config import Settings
 from app.engine.reader import Ink, Limits, Reader
-from app.store import Sample
+from app.store import NewSample
 
 
 def limits(settings: Settings) -> Limits:
@@ -18,8 +18,8 @@ def limits(settings: Settings) -> Limits:
     )
 
 
-def stored_ink(sample: Sample, reader: Reader, limits: Limits) -> Ink:
-    """``reader``'s input for a stored sample: its strokes drawn again with today's
+def stored_ink(sample: NewSample, reader: Reader, limits: Limits) -> Ink:
+    """``reader``'s input for a sample (stored or not): its strokes drawn again with today's
     preprocessing (and their trajectory), or its stored pixels when it came without."""
     if sample.strokes and sample.canvas_width and sample.canvas_height:
         return reader.from_strokes(

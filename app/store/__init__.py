@@ -2,13 +2,15 @@
 
 The store owns all SQL. Open it with ``open_store(url)``; everything it returns is a plain
 dataclass. See ``samples.py`` for the samples, ``versions.py`` for the model registry,
-``jobs.py`` for background jobs, and ``db.py`` for engines and migrations. The registry and
+``jobs.py`` for background jobs, ``moderation.py`` for statuses and blocked ids,
+and ``db.py`` for engines and migrations. The registry and
 the job store share the sample store's engine: ``ModelRegistry(store.engine)``.
 """
 
 from app.store.db import StoreUnavailableError
 from app.store.jobs import Job, JobRunning, JobStore
-from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber
+from app.store.moderation import ModerationStore
+from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber, Verdict
 from app.store.samples import SampleStore, open_store
 from app.store.versions import ModelRegistry, ModelVersion
 
@@ -18,6 +20,7 @@ __all__ = [
     "JobStore",
     "ModelRegistry",
     "ModelVersion",
+    "ModerationStore",
     "NewNumber",
     "NewSample",
     "Page",
@@ -26,5 +29,6 @@ __all__ = [
     "Stats",
     "StoreUnavailableError",
     "StoredNumber",
+    "Verdict",
     "open_store",
 ]

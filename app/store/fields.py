@@ -9,13 +9,16 @@ from typing import Any
 
 import numpy as np
 
-from app.store.records import NewSample, Sample
+from app.store.records import NewSample, Sample, Verdict
 from app.store.tables import (
     CONTRIBUTOR_LENGTH,
+    DECIDERS,
     IDEMPOTENCY_KEY_LENGTH,
     MODEL_VERSION_LENGTH,
+    SAMPLE_STATUSES,
     SOURCE_LENGTH,
     SampleRow,
+    as_utc,
     check_plain_json,
 )
 
@@ -29,8 +32,9 @@ def new_values(sample: NewSample, idempotency_key: str | None) -> dict[str, Any]
         got = f"{pixels.shape} {pixels.dtype}" if isinstance(pixels, np.ndarray) else type(pixels)
         raise ValueError(f"pixels must be a (28, 28) uint8 array, got {got}")
     plain_json_list(sample.strokes)
+    now = datetime.now(UTC)
     return dict(
-        created_at=datetime.now(UTC),
+        created_at=now,
         label=digit(sample.label, "label"),
         pixels=pixels.tobytes(),
         strokes=sample.strokes,
@@ -42,6 +46,36 @@ def new_values(sample: NewSample, idempotency_key: str | None) -> dict[str, Any]
         source=short_text(sample.source, "source", SOURCE_LENGTH),
         contributor=short_text(sample.contributor, "contributor", CONTRIBUTOR_LENGTH),
         idempotency_key=short_text(idempotency_key, "idempotency_key", IDEMPOTENCY_KEY_LENGTH),
+        **verdict_values(sample.verdict, now),
+    )
+
+
+def verdict_values(verdict: Verdict | None, now: datetime) -> dict[str, Any]:
+    """Check a verdict: the moderation columns' values (all None for no verdict)."""
+    if verdict is None:
+        return dict(status=None, status_by=None, status_at=None, support=None, trust=None,
+                    evidence=None)  # fmt: skip
+    if verdict.status not in SAMPLE_STATUSES:
+        raise ValueError(
+            f"status must be one of {', '.join(SAMPLE_STATUSES)}, got {verdict.status!r}"
+        )
+    if verdict.decided_by not in DECIDERS:
+        raise ValueError(
+            f"decided_by must be one of {', '.join(DECIDERS)}, got {verdict.decided_by!r}"
+        )
+    for name in ("support", "trust"):
+        value = getattr(verdict, name)
+        if value is not None and not 0 <= finite(value, name) <= 1:
+            raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+    if verdict.evidence is not None:
+        check_plain_json(verdict.evidence, "evidence")
+    return dict(
+        status=verdict.status,
+        status_by=verdict.decided_by,
+        status_at=now,
+        support=verdict.support,
+        trust=verdict.trust,
+        evidence=verdict.evidence,
     )
 
 
@@ -111,4 +145,17 @@ def to_sample(row: SampleRow) -> Sample:
         contributor=row.contributor,
         number_id=row.number_id,
         number_position=row.number_position,
+        verdict=None if row.status is None else to_verdict(row),
+    )
+
+
+def to_verdict(row: SampleRow) -> Verdict:
+    """The verdict of a scored row."""
+    return Verdict(
+        status=str(row.status),
+        decided_by=row.status_by or "moderation",
+        support=row.support,
+        trust=row.trust,
+        evidence=row.evidence,
+        decided_at=None if row.status_at is None else as_utc(row.status_at),
     )

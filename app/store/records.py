@@ -1,4 +1,5 @@
-"""A labelled drawing as the store takes it (`NewSample`) and gives it back (`Sample`), a
+"""A labelled drawing as the store takes it (`NewSample`) and gives it back (`Sample`), its
+moderation (`Verdict`), a
 contributed number (`NewNumber`, `StoredNumber`), a page of samples and the counts:
 plain dataclasses, so that callers need not know SQLAlchemy."""
 
@@ -8,6 +9,25 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
+    """A sample's moderation: its status, who set it and when, and why."""
+
+    status: str
+    """"accepted", "flagged" (for review) or "rejected"."""
+    decided_by: str = "moderation"
+    """"moderation" (the scores) or "admin"."""
+    support: float | None = None
+    """How likely the label is right by the drawing's own evidence, 0..1."""
+    trust: float | None = None
+    """The same with its contributor's record, 0..1; accepted from 0.5."""
+    evidence: dict[str, Any] | None = None
+    """What the model read ("read", "p_label") and what others' drawings said ("agree",
+    "disagree"), for the reasons shown to reviewers."""
+    decided_at: datetime | None = None
+    """Set by the store."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -32,6 +52,8 @@ class NewSample:
     """Where the sample came from, e.g. "draw", "collect", "api" (at most 32 characters)."""
     contributor: str | None = None
     """Anonymous random id of the browser (at most 64 characters); never shown publicly."""
+    verdict: Verdict | None = None
+    """Its moderation; None until it is scored."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

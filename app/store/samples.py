@@ -1,4 +1,4 @@
-"""The sample repository: store, find, count, correct and export labelled drawings.
+"""The sample repository: store, find, count, delete and export labelled drawings.
 
 :func:`open_store` turns a database URL into a :class:`SampleStore`. Each method is one
 session (one transaction for writes) and returns plain dataclasses, never ORM objects, so
@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from typing import TypeVar
 
-from sqlalchemy import Engine, bindparam, case, delete, func, insert, select
+from sqlalchemy import Engine, bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ColumnElement
@@ -23,12 +23,19 @@ from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredN
 from app.store.tables import NUMBER_LENGTH, NumberRow, SampleRow, as_utc
 
 T = TypeVar("T")
+
+
+def not_rejected() -> ColumnElement[bool]:
+    """Samples not rejected (a NULL status: not scored yet)."""
+    return or_(SampleRow.status.is_(None), SampleRow.status != "rejected")
+
+
 # Built once: composing a statement costs more than running this one (~0.1 ms).
 _SIGNATURE = select(
     func.count(),
     func.coalesce(func.sum(SampleRow.id), 0),
     func.coalesce(func.sum(SampleRow.id * SampleRow.label), 0),
-).where(SampleRow.contributor == bindparam("contributor"))
+).where(SampleRow.contributor == bindparam("contributor"), not_rejected())
 
 
 class SampleStore:
@@ -143,11 +150,13 @@ class SampleStore:
         limit: int = 50,
         before_id: int | None = None,
         contributor: str | None = None,
+        status: str | None = None,
     ) -> Page:
         """Up to ``limit`` samples, newest first, with ids below ``before_id`` if given.
 
         ``label`` keeps one digit; ``wrong_only`` keeps samples whose stored prediction
-        differs from their label; ``contributor``, one contributor's samples.
+        differs from their label; ``contributor``, one contributor's samples; ``status``,
+        the samples of that moderation status.
         """
         if limit < 1:
             raise ValueError(f"limit must be at least 1, got {limit}")
@@ -162,6 +171,8 @@ class SampleStore:
             query = query.where(SampleRow.id < before_id)
         if contributor is not None:
             query = query.where(SampleRow.contributor == contributor)
+        if status is not None:
+            query = query.where(SampleRow.status == status)
         with self._sessions() as session:
             items = [to_sample(row) for row in session.scalars(query)]
         if len(items) <= limit:
@@ -191,9 +202,9 @@ class SampleStore:
         )
 
     def contributor_signature(self, contributor: str) -> tuple[int, int, int]:
-        """(count, sum of ids, sum of id x label) of one contributor's samples: changes
-        whenever one of theirs is added, deleted or relabelled. One aggregate over an
-        index, cheaper than reading their rows."""
+        """(count, sum of ids, sum of id x label) of one contributor's samples that were
+        not rejected: changes whenever one of theirs is added, deleted, relabelled or
+        rejected. One aggregate over an index, cheaper than reading their rows."""
         with self.engine.connect() as connection:
             count, ids, weighted = connection.execute(
                 _SIGNATURE, {"contributor": contributor}
@@ -201,9 +212,11 @@ class SampleStore:
         return int(count), int(ids), int(weighted)
 
     def contributor_labels(self, contributor: str) -> dict[int, int]:
-        """``{sample id: label}`` of one contributor's samples: one small indexed query,
-        cheap enough to run before each of their predictions."""
-        query = select(SampleRow.id, SampleRow.label).where(SampleRow.contributor == contributor)
+        """``{sample id: label}`` of one contributor's samples not rejected: one small
+        indexed query, cheap enough to run before each of their predictions."""
+        query = select(SampleRow.id, SampleRow.label).where(
+            SampleRow.contributor == contributor, not_rejected()
+        )
         with self.engine.connect() as connection:
             return {int(i): int(label) for i, label in connection.execute(query)}
 
@@ -215,16 +228,11 @@ class SampleStore:
         with self._sessions() as session:
             return {row.id: to_sample(row) for row in session.scalars(query)}
 
-    def relabel(self, sample_id: int, label: int) -> Sample | None:
-        """Set the label of one sample; return it updated, or None if there is no such id."""
-        label = digit(label, "label")
-        with self._writing() as session:
-            row = session.get(SampleRow, sample_id)
-            if row is None:
-                return None
-            row.label = label
-            session.flush()
-            return to_sample(row)
+    def count_of(self, contributor: str) -> int:
+        """How many samples ``contributor`` saved, whatever their status."""
+        query = select(func.count()).where(SampleRow.contributor == contributor)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
 
     def delete(self, sample_id: int) -> bool:
         """Delete one sample; False if there was no such id."""

@@ -1,7 +1,8 @@
 """The database schema, as SQLAlchemy 2 declarative models.
 
 ``samples``: one row per labelled drawing (a digit of a contributed number is one too,
-pointing at its ``numbers`` row). ``numbers``: one row per contributed number.
+pointing at its ``numbers`` row), with its moderation status. ``numbers``: one row per
+contributed number. ``contributors``: the ids an admin blocked.
 ``model_versions``: immutable trained models, with the single-row ``active_model``
 pointer and the append-only ``model_activations`` log.
 ``jobs``: background jobs such as fine-tuning. The Alembic migrations in
@@ -42,6 +43,9 @@ NUMBER_LENGTH = 100  # the most digits a stored number may have
 JOB_KIND_LENGTH = 32
 JOB_STATUS_LENGTH = 16
 JOB_STATUSES = ("running", "succeeded", "failed")
+SAMPLE_STATUSES = ("accepted", "flagged", "rejected")
+DECIDERS = ("moderation", "admin")  # who set a sample's status
+STATUS_LENGTH = 16
 ACTIVE_MODEL_ID = 1
 """The primary key of the one row of ``active_model``."""
 RUNNING_SLOT = 1
@@ -114,7 +118,9 @@ class SampleRow(Base):
         CheckConstraint(f"length(pixels) = {PIXEL_BYTES}", name="ck_samples_pixels_28x28"),
         UniqueConstraint("idempotency_key", name="uq_samples_idempotency_key"),
         Index("ix_samples_label_id", "label", "id"),
-        Index("ix_samples_contributor_label_id", "contributor", "label", "id"),
+        # With the status, a contributor's signature is read from the index alone.
+        Index("ix_samples_contributor_label_id_status", "contributor", "label", "id", "status"),
+        Index("ix_samples_status_id", "status", "id"),
     )
 
     id: Mapped[int] = _big_id()
@@ -135,6 +141,24 @@ class SampleRow(Base):
     # number with its digits, and adding one (migration 0004) would copy the table on SQLite.
     number_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     number_position: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = leftmost digit
+    # Moderation (migration 0005): NULL status = not scored yet. One of SAMPLE_STATUSES,
+    # set by one of DECIDERS at status_at; support and trust in [0, 1] (engine.moderation);
+    # evidence: what the model read and what other people's drawings said.
+    status: Mapped[str | None] = mapped_column(String(STATUS_LENGTH))
+    status_by: Mapped[str | None] = mapped_column(String(STATUS_LENGTH))
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    support: Mapped[float | None] = mapped_column(Float)
+    trust: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class ContributorRow(Base):
+    """A contributor id an admin has acted on: blocked ones contribute no more."""
+
+    __tablename__ = "contributors"
+
+    id: Mapped[str] = mapped_column(String(CONTRIBUTOR_LENGTH), primary_key=True)
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ModelVersionRow(Base):

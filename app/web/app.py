@@ -14,6 +14,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.engine import checkpoint
 from app.engine.reader import Reader
 from app.services.model_versions import SHIPPED_MODEL
+from app.services.moderation import Moderator
 from app.services.personal import PersonalDrawings
 from app.services.reading import limits
 from app.web import errors
@@ -50,9 +51,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the model and open the store (retrying in the background while the database is
     down), then follow the active model version, for the process's life."""
     settings: Settings = app.state.settings
-    app.state.store = app.state.registry = app.state.jobs = None
+    app.state.store = app.state.registry = app.state.jobs = app.state.moderation = None
     app.state.model = Reader(checkpoint.load(settings.model_dir / SHIPPED_MODEL))
     app.state.personal = PersonalDrawings(limits=limits(settings))
+    # The shipped model judges contributions: it never trains on them.
+    app.state.moderator = Moderator(app.state.model, limits(settings))
     await run_in_threadpool(connect, app)
     follower = asyncio.create_task(stay_connected(app))
     try:

@@ -9,8 +9,9 @@ from fastapi import Depends, Header, HTTPException, Request
 from app.config import Settings
 from app.engine.errors import Unavailable
 from app.engine.reader import Reader
+from app.services.moderation import Moderator
 from app.services.personal import PersonalDrawings
-from app.store import JobStore, ModelRegistry, SampleStore
+from app.store import JobStore, ModelRegistry, ModerationStore, SampleStore
 from app.web.errors import DATABASE_DOWN
 
 
@@ -34,13 +35,20 @@ StoreDep = Annotated[SampleStore, Depends(_from_state("store"))]
 RegistryDep = Annotated[ModelRegistry, Depends(_from_state("registry"))]
 JobsDep = Annotated[JobStore, Depends(_from_state("jobs"))]
 PersonalDep = Annotated[PersonalDrawings, Depends(_from_state("personal"))]
+ModerationDep = Annotated[ModerationStore, Depends(_from_state("moderation"))]
+ModeratorDep = Annotated[Moderator, Depends(_from_state("moderator"))]
 
 
-async def require_admin(
-    settings: SettingsDep,
-    authorization: Annotated[str | None, Header(description="Bearer <admin token>")] = None,
-) -> None:
+AdminHeader = Annotated[str | None, Header(description="Bearer <admin token>")]
+
+
+async def require_admin(settings: SettingsDep, authorization: AdminHeader = None) -> None:
     """403 when no admin token is configured, 401 unless the request carries it."""
+    check_admin(settings, authorization)
+
+
+def check_admin(settings: Settings, authorization: str | None) -> None:
+    """`require_admin` for a route that is admin-only for some of its queries."""
     if settings.admin_token is None:
         raise HTTPException(403, "admin requests are disabled: DIGITPAD_ADMIN_TOKEN is not set")
     scheme, _, token = (authorization or "").partition(" ")

@@ -12,7 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.engine.errors import DigitpadError, InvalidInput, ModelFileError, NotFound, Unavailable
+from app.engine.errors import (
+    DigitpadError,
+    Forbidden,
+    InvalidInput,
+    ModelFileError,
+    NotFound,
+    Unavailable,
+)
 from app.services.drawing_input import describe
 from app.store import StoreUnavailableError
 
@@ -24,6 +31,7 @@ DATABASE_DOWN = "the database is unavailable; try again shortly"
 STATUS: list[tuple[type[DigitpadError], int]] = [
     (InvalidInput, 422),  # includes EmptyDrawing
     (NotFound, 404),
+    (Forbidden, 403),
     (ModelFileError, 503),  # the server's own model cannot be loaded
     (Unavailable, 503),
 ]
@@ -59,6 +67,7 @@ VALIDATION_SCHEMA: dict[str, Any] = {
 }
 REASONS = {
     400: "Bad request",
+    403: "Not allowed",
     404: "Not found",
     413: "Body or image over a size limit",
     415: "Unsupported content type",

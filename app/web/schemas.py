@@ -5,10 +5,10 @@ The drawing and sample bodies (``Drawing``, ``SampleIn``) live below the web lay
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from app.services.drawing_input import Canvas, Digit, Drawing, Probabilities, Strict
 from app.services.finetune_run import FinetuneOptions
@@ -85,6 +85,18 @@ class BatchPrediction(BaseModel):
     predictions: list[Prediction]
 
 
+Status = Literal["accepted", "flagged", "rejected"]
+
+
+class Review(BaseModel):
+    """A sample's moderation, as admins see it."""
+
+    decided_by: Literal["moderation", "admin"]
+    decided_at: datetime | None
+    trust: float | None = Field(description="How likely its label is right, 0 to 1.")
+    reasons: list[str] = Field(description="What speaks against its label, in words.")
+
+
 class SampleOut(BaseModel):
     """A stored sample, as the public sees it (no contributor id)."""
 
@@ -102,6 +114,14 @@ class SampleOut(BaseModel):
     )
     number_position: int | None = Field(
         default=None, description="Its place in that number, 0 = the leftmost digit."
+    )
+    status: Status | None = Field(
+        default=None,
+        description="Moderation: accepted (it may train the model), flagged (waiting for "
+        "review) or rejected; null until it is scored.",
+    )
+    review: Review | None = Field(
+        default=None, description="Why it has its status (admin listings only)."
     )
 
 
@@ -122,8 +142,22 @@ class Forgotten(BaseModel):
     deleted: int = Field(description="How many drawings were deleted.")
 
 
-class Relabel(Strict):
-    label: Digit
+class Decision(Strict):
+    """An admin's decision on a sample: a status, a new label (which accepts it), or both."""
+
+    status: Literal["accepted", "rejected"] | None = None
+    label: Digit | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.status is None and self.label is None:
+            raise ValueError("expected a status (accepted or rejected), a label, or both")
+        return self
+
+
+class Blocked(BaseModel):
+    contributor: str
+    rejected: int = Field(description="How many of their samples were rejected.")
 
 
 class Stats(BaseModel):

@@ -10,7 +10,7 @@ from app.engine.network import MLP
 from app.engine.reader import Limits, Reader
 from app.engine.trajectory import FEATURES
 from app.services.personal import PersonalDrawings
-from app.store import NewSample, SampleStore, open_store
+from app.store import ModerationStore, NewSample, SampleStore, open_store
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_only_the_contributors_own_drawings_count_and_changes_count_at_once(
     assert labels_of(drawings.personal(READER, store, "me")) == [9]
     second = add(store, 4, "me", 4)
     assert labels_of(drawings.personal(READER, store, "me")) == [4, 9]  # the next prediction
-    store.relabel(first, 7)
+    ModerationStore(store.engine).decide(first, label=7)
     assert labels_of(drawings.personal(READER, store, "me")) == [4, 7]
     store.delete(second)
     mine = drawings.personal(READER, store, "me")

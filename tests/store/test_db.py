@@ -74,7 +74,7 @@ def test_opening_twice_keeps_the_data_and_one_schema_version(database_url: str) 
         assert second.get(added.id) is not None
         with second.engine.connect() as connection:
             versions = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert versions.scalars().all() == ["0004"]
+            assert versions.scalars().all() == ["0005"]
     finally:
         second.close()
 

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pytest
 from sqlalchemy import event, text
 
-from app.store import NewSample, Sample, SampleStore, open_store
+from app.store import ModerationStore, NewSample, Sample, SampleStore, open_store
 from app.store.samples import _SIGNATURE
 
 
@@ -198,7 +198,7 @@ def test_a_contributors_labels_and_pixels_are_theirs_only(store: SampleStore) ->
     store.add(sample(3))
     assert store.contributor_labels("me") == {s.id: s.label for s in mine}
     assert store.contributor_labels("nobody") == {}
-    store.relabel(mine[0].id, 4)
+    ModerationStore(store.engine).decide(mine[0].id, label=4)
     store.delete(mine[1].id)
     assert store.contributor_labels("me") == {mine[0].id: 4, mine[2].id: 7}
     found = store.samples_of([mine[0].id, mine[1].id, mine[2].id])
@@ -206,22 +206,6 @@ def test_a_contributors_labels_and_pixels_are_theirs_only(store: SampleStore) ->
     assert np.array_equal(found[mine[2].id].pixels, mine[2].pixels)
     assert found[mine[0].id].label == 4 and found[mine[0].id].contributor == "me"
     assert store.samples_of([]) == {}
-
-
-def test_relabel_changes_only_the_label(store: SampleStore) -> None:
-    added = store.add(DRAWN)
-    relabelled = store.relabel(added.id, 1)
-    assert relabelled is not None
-    assert relabelled.label == 1
-    got = store.get(added.id)
-    assert got is not None
-    assert got.label == 1
-    assert (got.predicted, got.created_at, got.strokes) == (1, added.created_at, DRAWN.strokes)
-    assert store.stats().prediction_matched == 1
-    assert store.relabel(added.id + 1, 2) is None
-    with pytest.raises(ValueError, match=r"label must be a digit 0\.\.9, got 10"):
-        store.relabel(added.id, 10)
-    assert store.get(added.id).label == 1  # type: ignore[union-attr]
 
 
 def test_delete_removes_one_sample(store: SampleStore) -> None:
@@ -364,6 +348,6 @@ def test_a_contributors_signature_is_read_from_the_index_alone(tmp_path: Any) ->
         )
         with store.engine.connect() as connection:
             plan = connection.execute(text(f"EXPLAIN QUERY PLAN {query}")).all()
-        assert "COVERING INDEX ix_samples_contributor_label_id" in str(plan)
+        assert "COVERING INDEX ix_samples_contributor_label_id_status" in str(plan)
     finally:
         store.close()

@@ -1,4 +1,5 @@
-"""A contributor's own drawings: list them, delete one or all of them (forget me).
+"""A contributor's own drawings: list them, delete one or all of them (forget me); and
+blocking a contributor id (admin).
 
 The contributor id is the random key a browser makes once and sends with what it draws
 and saves; whoever holds it may see and delete that browser's drawings, and it is never
@@ -19,9 +20,9 @@ from app.engine.errors import NotFound
 from app.services import sample_files
 from app.services.drawing_input import CONTRIBUTOR_PATTERN
 from app.store import SampleStore
-from app.web.deps import PersonalDep, SettingsDep, StoreDep
+from app.web.deps import Admin, ModerationDep, PersonalDep, SettingsDep, StoreDep
 from app.web.routes.samples import ndjson_response, sample_page
-from app.web.schemas import ContributorPage, Forgotten, Id
+from app.web.schemas import Blocked, ContributorPage, Forgotten, Id
 
 router = APIRouter(prefix="/api", tags=["contributors"])
 UNKNOWN: dict[int | str, dict[str, Any]] = {
@@ -97,9 +98,20 @@ def forget(contributor: ContributorId, store: StoreDep, personal: PersonalDep) -
     return Forgotten(deleted=deleted)
 
 
+@router.post(
+    "/admin/contributors/{contributor}/block", response_model=Blocked, dependencies=[Admin]
+)
+def block(contributor: ContributorId, moderation: ModerationDep, personal: PersonalDep) -> Blocked:
+    """Block a contributor id (admin): every drawing saved with it is rejected, and its
+    further contributions are refused with 403. Its personal pad forgets them too."""
+    rejected = moderation.block(contributor)
+    personal.forget(contributor)
+    return Blocked(contributor=contributor, rejected=rejected)
+
+
 def _saved(store: SampleStore, contributor: str) -> int:
     """How many drawings were saved with ``contributor``; NotFound when none were."""
-    count = store.contributor_signature(contributor)[0]
+    count = store.count_of(contributor)
     if not count:
         raise NotFound("no drawings saved with this contributor id")
     return count

@@ -14,9 +14,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.engine.errors import InvalidInput
 from app.engine.reader import NumberReading
+from app.services.moderation import contribute_number
 from app.services.number_input import NumberIn, new_number
 from app.services.reading import limits
-from app.web.deps import ModelDep, SettingsDep, StoreDep
+from app.web.deps import ModelDep, ModerationDep, ModeratorDep, SettingsDep, StoreDep
 from app.web.errors import responses
 from app.web.inputs import personal_drawings, prediction
 from app.web.middleware.observability import observe
@@ -61,21 +62,24 @@ async def predict_number(
 
 
 @router.post(
-    "/api/numbers", status_code=201, response_model=NumberOut, responses=responses(413, 422)
+    "/api/numbers", status_code=201, response_model=NumberOut, responses=responses(403, 413, 422)
 )
-async def contribute_number(
+async def contribute_a_number(
     body: NumberIn,
     model: ModelDep,
     store: StoreDep,
+    moderation: ModerationDep,
+    moderator: ModeratorDep,
     settings: SettingsDep,
     idempotency_key: Annotated[
         str | None, Header(max_length=128, description="Makes retries safe: one number per key")
     ] = None,
 ) -> NumberOut:
-    """Store a labelled number: the number (label and split) and one sample per digit."""
+    """Store a labelled number: the number (label and split) and one sample per digit,
+    each moderated as a drawing of its own. 403 for a blocked contributor."""
     number, digits = await run_in_threadpool(new_number, body, model, settings)
     stored = await run_in_threadpool(
-        store.add_number, number, digits, idempotency_key=idempotency_key
+        contribute_number, store, moderation, moderator, number, digits, idempotency_key
     )
     return NumberOut(
         id=stored.id,

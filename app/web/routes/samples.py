@@ -1,4 +1,5 @@
-"""Labelled drawings: contribute, list, fetch, export, statistics; relabel and delete (admin)."""
+"""Labelled drawings: contribute, list, fetch, export, statistics; review (list flagged,
+accept, reject, relabel) and delete (admin). The public listing shows accepted samples."""
 
 import itertools
 from collections.abc import Iterator
@@ -13,10 +14,30 @@ from app.engine.errors import InvalidInput, NotFound
 from app.engine.figures import encode_png
 from app.services import sample_files
 from app.services.drawing_input import Canvas, SampleIn, new_sample
-from app.store import Sample, SampleStore
-from app.web.deps import Admin, ModelDep, SettingsDep, StoreDep
+from app.services.moderation import contribute as contribute_sample
+from app.services.moderation import reasons_of
+from app.store import ModerationStore, Sample, SampleStore
+from app.web.deps import (
+    Admin,
+    AdminHeader,
+    ModelDep,
+    ModerationDep,
+    ModeratorDep,
+    SettingsDep,
+    StoreDep,
+    check_admin,
+)
 from app.web.export import FORMATS, build_export, chunks
-from app.web.schemas import Id, Relabel, SampleDetail, SampleOut, SamplePage, Stats
+from app.web.schemas import (
+    Decision,
+    Id,
+    Review,
+    SampleDetail,
+    SampleOut,
+    SamplePage,
+    Stats,
+    Status,
+)
 
 router = APIRouter(prefix="/api", tags=["samples"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No sample with that id"}}
@@ -28,7 +49,8 @@ def sample_url(request: Request, sample_id: int, suffix: str = "") -> str:
     return f"{request.base_url}api/samples/{sample_id}{suffix}"
 
 
-def _out(request: Request, sample: Sample) -> SampleOut:
+def _out(request: Request, sample: Sample, reasons: list[str] | None = None) -> SampleOut:
+    """``sample`` as the API shows it; with ``reasons``, its review too (for admins)."""
     canvas = None
     if sample.canvas_width is not None and sample.canvas_height is not None:
         canvas = Canvas(width=sample.canvas_width, height=sample.canvas_height)
@@ -44,6 +66,20 @@ def _out(request: Request, sample: Sample) -> SampleOut:
         image_url=sample_url(request, sample.id, ".png"),
         number_id=sample.number_id,
         number_position=sample.number_position,
+        status=sample.verdict.status if sample.verdict else None,  # type: ignore[arg-type]
+        review=_review(sample, reasons),
+    )
+
+
+def _review(sample: Sample, reasons: list[str] | None) -> Review | None:
+    verdict = sample.verdict
+    if verdict is None or reasons is None:
+        return None
+    return Review(
+        decided_by=verdict.decided_by,  # type: ignore[arg-type]
+        decided_at=verdict.decided_at,
+        trust=verdict.trust,
+        reasons=reasons,
     )
 
 
@@ -59,19 +95,23 @@ async def contribute(
     request: Request,
     response: Response,
     store: StoreDep,
+    moderation: ModerationDep,
+    moderator: ModeratorDep,
     model: ModelDep,
     settings: SettingsDep,
     idempotency_key: Annotated[
         str | None, Header(max_length=128, description="Makes retries safe: one sample per key")
     ] = None,
 ) -> SampleOut:
-    """Store a labelled drawing (acknowledged once committed)."""
+    """Store a labelled drawing (acknowledged once committed), with its moderation status:
+    accepted, or flagged for review. 403 for a blocked contributor."""
     # Rendered on the event loop (as /predict does); only the database write waits in a
     # thread. A whole sync route in threads made the threads queue for the GIL, which
     # took the p99 at concurrency 16 from about 50 to 100 ms.
     sample = await run_in_threadpool(
-        store.add, new_sample(body, model, settings), idempotency_key=idempotency_key
-    )
+        contribute_sample, store, moderation, moderator, new_sample(body, model, settings),
+        idempotency_key,
+    )  # fmt: skip
     response.headers["Location"] = sample_url(request, sample.id)
     return _out(request, sample)
 
@@ -80,14 +120,26 @@ async def contribute(
 def list_samples(
     request: Request,
     store: StoreDep,
+    moderation: ModerationDep,
     settings: SettingsDep,
     label: Annotated[int | None, Query(ge=0, le=9)] = None,
     wrong: Annotated[bool, Query(description="Only samples the live prediction got wrong")] = False,
+    status: Annotated[
+        Status, Query(description="flagged or rejected: admins only, with each one's reasons")
+    ] = "accepted",
     limit: Annotated[int, Query(ge=1)] = 50,
     before: Annotated[int | None, Query(ge=1, description="Samples older than this id")] = None,
+    authorization: AdminHeader = None,
 ) -> SamplePage:
-    """Newest first, a page at a time; ``next`` links to the following page."""
-    return sample_page(request, store, settings, limit, before, label=label, wrong_only=wrong)
+    """Newest first, a page at a time; ``next`` links to the following page. Everyone
+    sees the accepted samples; admins also the flagged and rejected, with their review."""
+    admin = status != "accepted" or authorization is not None
+    if admin:
+        check_admin(settings, authorization)
+    return sample_page(
+        request, store, settings, limit, before,
+        moderation=moderation if admin else None, label=label, wrong_only=wrong, status=status,
+    )  # fmt: skip
 
 
 def sample_page(
@@ -96,17 +148,22 @@ def sample_page(
     settings: Settings,
     limit: int,
     before: int | None,
+    *,
+    moderation: ModerationStore | None = None,
     **filters: Any,
 ) -> SamplePage:
     """One page of the samples `SampleStore.list` keeps with ``filters``, newest first,
-    with ids below ``before``; ``next`` links to the following page."""
+    with ids below ``before``; ``next`` links to the following page. With
+    ``moderation``, each sample's review too."""
     if limit > settings.max_page_size:
         raise InvalidInput(f"expected limit <= {settings.max_page_size}, got {limit}")
     page = store.list(limit=limit, before_id=before, **filters)
     next_url = None
     if page.next_before_id is not None:
         next_url = str(request.url.include_query_params(before=page.next_before_id))
-    return SamplePage(items=[_out(request, s) for s in page.items], next=next_url)
+    reasons = reasons_of(moderation, page.items) if moderation is not None else {}
+    items = [_out(request, s, reasons.get(s.id)) for s in page.items]
+    return SamplePage(items=items, next=next_url)
 
 
 @router.get(
@@ -189,9 +246,11 @@ def get_sample(sample_id: Id, request: Request, store: StoreDep) -> SampleDetail
 @router.patch(
     "/samples/{sample_id:int}", response_model=SampleOut, responses=NOT_FOUND, dependencies=[Admin]
 )
-def relabel(sample_id: Id, body: Relabel, request: Request, store: StoreDep) -> SampleOut:
-    """Change a sample's label (admin)."""
-    return _out(request, _found(store.relabel(sample_id, body.label), sample_id))
+def decide(sample_id: Id, body: Decision, request: Request, moderation: ModerationDep) -> SampleOut:
+    """Review a sample (admin): accept or reject it, or give it a new label (which accepts
+    it). Moderation never changes an admin's decision."""
+    decided = moderation.decide(sample_id, status=body.status, label=body.label)
+    return _out(request, _found(decided, sample_id))
 
 
 @router.delete(

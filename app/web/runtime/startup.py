@@ -16,7 +16,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.services.model_versions import load_version, seed
-from app.store import JobStore, ModelRegistry, StoreUnavailableError, open_store
+from app.services.moderation import moderate_all
+from app.store import JobStore, ModelRegistry, ModerationStore, StoreUnavailableError, open_store
 from app.web.runtime.follow import follow_active_version
 
 log = logging.getLogger("digitpad.startup")
@@ -40,6 +41,7 @@ def connect(app: FastAPI) -> bool:
         store.close()
         return False
     app.state.registry, app.state.jobs = registry, JobStore(store.engine)
+    app.state.moderation = ModerationStore(store.engine)
     app.state.model = model
     app.state.store = store  # last: the store being set means "connected"
     return True
@@ -51,4 +53,19 @@ async def stay_connected(app: FastAPI) -> None:
         await asyncio.sleep(RETRY_SECONDS)
         if await run_in_threadpool(connect, app):
             log.info("connected to the database; serving version %s", app.state.model.version)
+    await run_in_threadpool(score_unscored, app)
     await follow_active_version(app, app.state.settings.model_poll_seconds)
+
+
+def score_unscored(app: FastAPI) -> None:
+    """Score every sample once if some have no status yet (a database from before
+    moderation, or drawings imported since): their first run."""
+    try:
+        if app.state.moderation.unscored():
+            moderator = app.state.moderator
+            done = moderate_all(
+                app.state.store, app.state.moderation, moderator.referee, moderator.limits
+            )
+            log.info("moderation scored every sample: %s", done.counts)
+    except Exception:  # the database went away: the next `digitpad moderate` does it
+        log.exception("could not score the samples not scored yet")

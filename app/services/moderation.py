@@ -1,0 +1,271 @@
+"""Moderation as the app runs it: a verdict for each new contribution at once, and every
+sample scored again in a batch (`moderate_all`: ``digitpad moderate``, before each
+fine-tune, and at the first start over samples not scored yet).
+
+The referee is the shipped model, which never trains on contributions, so its word on
+any contribution is out of sample. A new drawing is weighed (`engine.moderation`) by
+that model, by its nearest drawings from other contributors (kept in each worker's
+memory as the referee's features, `Moderator`), and by its contributor's record in the
+database; then their earlier drawings' statuses follow their new record (`revisit`), so
+a person whose labels keep being right sees an early disputed drawing accepted, and a
+bot's early drawings that passed are flagged as its record falls.
+"""
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from app.config import Settings
+from app.engine import checkpoint
+from app.engine.errors import Forbidden
+from app.engine.moderation import (
+    ACCEPT,
+    PRIOR_TRUST,
+    evidence_of,
+    model_evidence,
+    nearest_others,
+    neighbour_vote,
+    reasons,
+    record,
+    records_of,
+    score_all,
+    support,
+    trust,
+)
+from app.engine.reader import Limits, Reader
+from app.services.model_versions import SHIPPED_MODEL
+from app.services.reading import stored_ink
+from app.store import (
+    ModerationStore,
+    NewNumber,
+    NewSample,
+    Sample,
+    SampleStore,
+    StoredNumber,
+    Verdict,
+)
+
+REBUILD_SECONDS = 300.0  # how often a worker's index is rebuilt (deleted samples leave it)
+BATCH = 1000  # drawings read at once in a batch
+
+
+def status_of(trusted: float) -> str:
+    """ "accepted" from ACCEPT on, else "flagged" (for review)."""
+    return "accepted" if trusted >= ACCEPT else "flagged"
+
+
+def check_allowed(moderation: ModerationStore, contributor: str | None) -> None:
+    """Forbidden (403) for a contributor an admin blocked."""
+    if contributor is not None and moderation.is_blocked(contributor):
+        raise Forbidden("this contributor id is blocked: its contributions are refused")
+
+
+class Moderator:
+    """One worker's referee and its index of other contributions; thread-safe."""
+
+    def __init__(self, referee: Reader, limits: Limits) -> None:
+        self.referee = referee
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._clear()
+
+    def _clear(self) -> None:
+        """Forget every sample taken in."""
+        self._codes: dict[str, int] = {}
+        self._ids = np.zeros(0, np.int64)
+        self._labels = np.zeros(0, np.int64)
+        self._owners = np.zeros(0, np.int64)
+        self._support = np.zeros(0, np.float64)
+        self._features = np.zeros((0, self.referee.image_features), np.float32)
+        self._built_at = time.monotonic()
+
+    def judge(self, store: SampleStore, moderation: ModerationStore, sample: NewSample) -> Verdict:
+        """The verdict on a new sample (not stored yet), from the referee, other people's
+        drawings and its contributor's record with it."""
+        p, F = self.referee.assess([stored_ink(sample, self.referee, self.limits)])
+        labels = np.array([sample.label])
+        with self._lock:
+            self._refresh(store)
+            own = self._codes.get(sample.contributor or "", -1)
+            near = nearest_others(F, np.array([own]), self._features, self._owners)
+            weights = records_of(self._owners, self._support, len(self._codes) + 1)
+            vote = neighbour_vote(near, labels, self._labels, weights[self._owners])
+        evidence = float(model_evidence(p, labels)[0] + vote.evidence[0])
+        supported = float(support(evidence))
+        count, summed = moderation.record(sample.contributor) if sample.contributor else (0, 0)
+        trusted = float(trust(record(summed + supported, count + 1), evidence))
+        return Verdict(
+            status=status_of(trusted),
+            support=supported,
+            trust=trusted,
+            evidence={
+                "read": int(p[0].argmax()),
+                "p_label": round(float(p[0, sample.label]), 6),
+                "agree": round(float(vote.agree[0]), 4),
+                "disagree": round(float(vote.disagree[0]), 4),
+            },
+        )
+
+    def _refresh(self, store: SampleStore) -> None:
+        """Take in the samples stored since the last call (all of them, now and then)."""
+        if time.monotonic() - self._built_at > REBUILD_SECONDS:
+            self._clear()
+        after = int(self._ids[-1]) if len(self._ids) else 0
+        new = [s for s in store.iter_matching(after_id=after) if _usable(s)]
+        if not new:
+            return
+        keys = [s.contributor or f"\0{s.id}" for s in new]  # no id: a contributor of its own
+        for key in keys:
+            self._codes.setdefault(key, len(self._codes))
+        _, F = self.referee.assess([stored_ink(s, self.referee, self.limits) for s in new])
+        self._ids = np.append(self._ids, [s.id for s in new])
+        self._labels = np.append(self._labels, [s.label for s in new])
+        self._owners = np.append(self._owners, [self._codes[key] for key in keys])
+        support = [s.verdict.support if s.verdict and s.verdict.support is not None else 0.5
+                   for s in new]  # fmt: skip
+        self._support = np.append(self._support, support)
+        self._features = np.vstack([self._features, F])
+
+
+def _usable(sample: Sample) -> bool:
+    """Whether a stored sample may speak as a neighbour: scored, and not rejected."""
+    return sample.verdict is not None and sample.verdict.status != "rejected"
+
+
+def revisit(moderation: ModerationStore, contributor: str) -> None:
+    """Bring a contributor's drawings' statuses in line with their record now."""
+    rows = moderation.scored_of(contributor)
+    supported = np.array([r.support for r in rows])
+    r = record(supported.sum(), len(rows))
+    trusted = trust(np.full(len(rows), r), evidence_of(supported))
+    changes = [
+        (row.id, status_of(t), round(float(t), 6))
+        for row, t in zip(rows, trusted, strict=True)
+        if row.decided_by != "admin"
+        and (status_of(t) != row.status or abs((row.trust or 0) - t) > 0.02)
+    ]
+    moderation.restate(changes)
+
+
+def contribute(
+    store: SampleStore,
+    moderation: ModerationStore,
+    moderator: Moderator,
+    sample: NewSample,
+    idempotency_key: str | None = None,
+) -> Sample:
+    """Store a contribution with its verdict (Forbidden for a blocked contributor), then
+    restate its contributor's other drawings."""
+    check_allowed(moderation, sample.contributor)
+    verdict = moderator.judge(store, moderation, sample)
+    stored = store.add(replace(sample, verdict=verdict), idempotency_key=idempotency_key)
+    if sample.contributor is not None:
+        revisit(moderation, sample.contributor)
+    return stored
+
+
+def contribute_number(
+    store: SampleStore,
+    moderation: ModerationStore,
+    moderator: Moderator,
+    number: NewNumber,
+    digits: Sequence[NewSample],
+    idempotency_key: str | None = None,
+) -> StoredNumber:
+    """`contribute` for a number: each digit judged as a drawing of its own."""
+    check_allowed(moderation, number.contributor)
+    judged = [replace(d, verdict=moderator.judge(store, moderation, d)) for d in digits]
+    stored = store.add_number(number, judged, idempotency_key=idempotency_key)
+    if number.contributor is not None:
+        revisit(moderation, number.contributor)
+    return stored
+
+
+def referee(settings: Settings) -> Reader:
+    """The model moderation asks: the shipped one, which never trains on contributions."""
+    return Reader(checkpoint.load(settings.model_dir / SHIPPED_MODEL))
+
+
+@dataclass(frozen=True)
+class Moderated:
+    """What a batch run found: the samples as scored, and each contributor's record."""
+
+    samples: list[Sample]
+    records: dict[str, float]
+    counts: dict[str, int]  # samples per status
+
+    def accepted(self) -> list[Sample]:
+        """The samples whose status is accepted."""
+        return [s for s in self.samples if s.verdict and s.verdict.status == "accepted"]
+
+
+def moderate_all(
+    store: SampleStore, moderation: ModerationStore, referee: Reader, limits: Limits
+) -> Moderated:
+    """Score every sample again (`engine.moderation.score_all`) and store the verdicts;
+    an admin's decisions stay as they are, and blocked contributors' drawings speak for
+    nothing."""
+    samples = list(store.iter_all())
+    blocked = moderation.blocked()
+    keys = [s.contributor or f"\0{s.id}" for s in samples]
+    codes = {key: code for code, key in enumerate(dict.fromkeys(keys))}
+    owners = np.array([codes[k] for k in keys], dtype=np.int64)
+    p = np.zeros((len(samples), 10), np.float32)
+    F = np.zeros((len(samples), referee.image_features), np.float32)
+    for start in range(0, len(samples), BATCH):
+        part = samples[start : start + BATCH]
+        inks = [stored_ink(s, referee, limits) for s in part]
+        p[start : start + len(part)], F[start : start + len(part)] = referee.assess(inks)
+    admin = [s.verdict is not None and s.verdict.decided_by == "admin" for s in samples]
+    usable = np.array(
+        [not (a and s.verdict and s.verdict.status == "rejected") and s.contributor not in blocked
+         for a, s in zip(admin, samples, strict=True)], dtype=bool,
+    )  # fmt: skip
+    scores = score_all(p, F, [s.label for s in samples], owners, usable=usable)
+    scored = []
+    for i, s in enumerate(samples):
+        verdict = Verdict(
+            status=status_of(float(scores.trust[i])),
+            support=float(scores.support[i]),
+            trust=round(float(scores.trust[i]), 6),
+            evidence={
+                "read": int(scores.read[i]),
+                "p_label": round(float(scores.p_label[i]), 6),
+                "agree": round(float(scores.vote.agree[i]), 4),
+                "disagree": round(float(scores.vote.disagree[i]), 4),
+            },
+        )
+        if admin[i] and s.verdict is not None:
+            verdict = replace(s.verdict, support=verdict.support, evidence=verdict.evidence)
+        scored.append(replace(s, verdict=verdict))
+    moderation.set_verdicts((s.id, s.verdict) for s, a in zip(scored, admin, strict=True)
+                            if not a and s.verdict)  # fmt: skip
+    records = {k: float(scores.records[c]) for k, c in codes.items() if not k.startswith("\0")}
+    counts: dict[str, int] = {}
+    for s in scored:
+        status = s.verdict.status if s.verdict else "unscored"
+        counts[status] = counts.get(status, 0) + 1
+    return Moderated(scored, records, counts)
+
+
+def reasons_of(moderation: ModerationStore, samples: Sequence[Sample]) -> dict[int, list[str]]:
+    """Why each scored sample has its status, in words (`engine.moderation.reasons`),
+    for reviewers: an admin's decision first, then what speaks against its label."""
+    records = {}
+    for contributor in {s.contributor for s in samples if s.contributor is not None}:
+        count, summed = moderation.record(contributor)
+        records[contributor] = float(record(summed, count))
+    out = {}
+    for s in samples:
+        if s.verdict is None:
+            continue
+        why = [f"{s.verdict.status} by an admin"] if s.verdict.decided_by == "admin" else []
+        e = s.verdict.evidence
+        if e is not None:
+            mark = records.get(s.contributor or "", PRIOR_TRUST)
+            why += reasons(s.label, e["read"], e["p_label"], e["agree"], e["disagree"], mark)
+        out[s.id] = why
+    return out

@@ -1,0 +1,92 @@
+"""Moderation through the API: statuses given at once, the review listing (admin), an
+admin's decisions, blocked contributors refused."""
+
+import numpy as np
+from fastapi.testclient import TestClient
+
+from tests.shapes import DIGITS, strokes
+from tests.web.conftest import ADMIN, one, strokes_body
+
+
+def post(client: TestClient, label: int, contributor: str, drawing: object = None) -> dict:
+    body = strokes_body(drawing or one(), label=label, contributor=contributor)
+    response = client.post("/api/samples", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def honest(client: TestClient, who: str, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    return [post(client, d, who, strokes(shape, rng)) for d, shape in enumerate(DIGITS)]
+
+
+def test_a_contribution_gets_its_status_at_once(client: TestClient) -> None:
+    assert {s["status"] for s in honest(client, "honest", 0)} == {"accepted"}
+    bot = [post(client, 8, f"bot-{i}") for i in range(3)]  # 1s labelled 8
+    assert {s["status"] for s in bot} == {"flagged"}
+
+
+def test_the_public_sees_accepted_drawings_and_admins_the_flagged_with_reasons(
+    client: TestClient,
+) -> None:
+    good = honest(client, "honest", 1)
+    bad = post(client, 8, "bot")
+    public = client.get("/api/samples", params={"limit": 50}).json()["items"]
+    assert {s["id"] for s in public} == {s["id"] for s in good}
+    assert all(s["review"] is None for s in public)
+    assert client.get("/api/samples", params={"status": "flagged"}).status_code == 401
+    listed = client.get("/api/samples", params={"status": "flagged"}, headers=ADMIN).json()
+    assert [s["id"] for s in listed["items"]] == [bad["id"]]
+    review = listed["items"][0]["review"]
+    assert review["decided_by"] == "moderation" and review["trust"] < 0.5
+    assert any("the model reads 1" in reason for reason in review["reasons"])
+    # An admin listing of accepted drawings shows their reviews too.
+    mine = client.get("/api/samples", headers=ADMIN).json()["items"]
+    assert all(s["review"] is not None and s["status"] == "accepted" for s in mine)
+
+
+def test_an_admin_accepts_rejects_or_relabels(client: TestClient) -> None:
+    first, second, third = (post(client, 8, "bot")["id"] for _ in range(3))
+    patch = client.patch
+    assert patch(f"/api/samples/{first}", json={"status": "accepted"}).status_code == 401
+    accepted = patch(f"/api/samples/{first}", json={"status": "accepted"}, headers=ADMIN).json()
+    assert accepted["status"] == "accepted" and accepted["label"] == 8
+    relabelled = patch(f"/api/samples/{second}", json={"label": 1}, headers=ADMIN).json()
+    assert relabelled["status"] == "accepted" and relabelled["label"] == 1
+    rejected = patch(f"/api/samples/{third}", json={"status": "rejected"}, headers=ADMIN).json()
+    assert rejected["status"] == "rejected"
+    for body in ({}, {"status": "flagged"}, {"label": 10}, {"status": "accepted", "x": 1}):
+        assert patch(f"/api/samples/{third}", json=body, headers=ADMIN).status_code == 422
+    assert patch("/api/samples/99999", json={"label": 1}, headers=ADMIN).status_code == 404
+    listed = client.get("/api/samples", params={"status": "rejected"}, headers=ADMIN).json()
+    assert listed["items"][0]["review"]["reasons"][0] == "rejected by an admin"
+    # Moderation never undoes an admin: the bot's next drawing restates only its own.
+    post(client, 8, "bot")
+    assert client.get(f"/api/samples/{first}").json()["status"] == "accepted"
+
+
+def test_a_blocked_contributor_is_refused_and_their_drawings_rejected(
+    client: TestClient,
+) -> None:
+    ids = [post(client, 8, "bot")["id"] for _ in range(2)]
+    path = "/api/admin/contributors/bot/block"
+    assert client.post(path).status_code == 401
+    blocked = client.post(path, headers=ADMIN).json()
+    assert blocked == {"contributor": "bot", "rejected": 2}
+    refused = client.post("/api/samples", json=strokes_body(one(), label=1, contributor="bot"))
+    assert refused.status_code == 403 and "blocked" in refused.json()["detail"]
+    number = strokes_body(one(), label="1", split=[[0]], contributor="bot")
+    assert client.post("/api/numbers", json=number).status_code == 403
+    assert {client.get(f"/api/samples/{i}").json()["status"] for i in ids} == {"rejected"}
+    assert client.get("/api/stats").json()["total"] == 2  # nothing else was stored
+    assert post(client, 1, "someone-else")["status"] == "accepted"
+
+
+def test_an_honest_writers_disputed_drawing_is_accepted_as_their_record_grows(
+    client: TestClient,
+) -> None:
+    disputed = post(client, 7, "writer")  # a 1 they say is a 7: the model disagrees
+    assert disputed["status"] == "flagged"
+    for seed in range(4):
+        honest(client, "writer", seed)
+    assert client.get(f"/api/samples/{disputed['id']}").json()["status"] == "accepted"
