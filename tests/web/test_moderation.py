@@ -1,9 +1,15 @@
 """Moderation through the API: statuses given at once, the review listing (admin), an
 admin's decisions, blocked contributors refused."""
 
+import time
+
 import numpy as np
 from fastapi.testclient import TestClient
 
+from app.config import Settings
+from app.engine.preprocess import strokes_to_pixels
+from app.store import NewSample, open_store
+from app.web.app import create_app
 from tests.shapes import DIGITS, strokes
 from tests.web.conftest import ADMIN, one, strokes_body
 
@@ -90,3 +96,20 @@ def test_an_honest_writers_disputed_drawing_is_accepted_as_their_record_grows(
     for seed in range(4):
         honest(client, "writer", seed)
     assert client.get(f"/api/samples/{disputed['id']}").json()["status"] == "accepted"
+
+
+def test_drawings_stored_before_moderation_are_scored_on_the_first_start(
+    settings: Settings,
+) -> None:
+    store = open_store(settings.database_url)
+    pixels = np.rint(strokes_to_pixels(one(), 280, 280) * 255).astype(np.uint8)
+    ids = [store.add(NewSample(label=label, pixels=pixels, contributor="old")).id
+           for label in (1, 1, 1, 8)]  # fmt: skip
+    store.close()
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 30
+        statuses: list[str | None] = [None]
+        while None in statuses and time.monotonic() < deadline:
+            time.sleep(0.05)
+            statuses = [client.get(f"/api/samples/{i}").json()["status"] for i in ids]
+    assert statuses == ["accepted", "accepted", "accepted", "flagged"]
