@@ -44,3 +44,12 @@ class NotFound(DigitpadError, LookupError):
 
 class Unavailable(DigitpadError):
     """Something an answer needs is not reachable now; worth trying again shortly."""
+
+
+class OverQuota(DigitpadError):
+    """A contribution beyond a daily quota; ``retry_after``: whole seconds (at least 1)
+    until the quota has room again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,5 +1,5 @@
-"""Moving-window counts, for the rate limits (middleware/ratelimit.py) and whatever else
-counts per client: in the process, or in Redis, shared by every worker of every machine.
+"""Moving-window counts, for the rate limits (middleware/ratelimit.py) and the contribution
+quotas (quotas.py): in the process, or in Redis, shared by every worker of every machine.
 
 Counts use the moving-window strategy of the ``limits`` package: at most N hits in any
 window of the rate's length, and a refused hit counts nothing. When Redis cannot be

@@ -12,7 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from app.engine.errors import DigitpadError, InvalidInput, ModelFileError, NotFound, Unavailable
+from app.engine.errors import (
+    DigitpadError,
+    InvalidInput,
+    ModelFileError,
+    NotFound,
+    OverQuota,
+    Unavailable,
+)
 from app.services.drawing_input import describe
 from app.store import StoreUnavailableError
 
@@ -24,6 +31,7 @@ DATABASE_DOWN = "the database is unavailable; try again shortly"
 STATUS: list[tuple[type[DigitpadError], int]] = [
     (InvalidInput, 422),  # includes EmptyDrawing
     (NotFound, 404),
+    (OverQuota, 429),  # a contribution quota; says when to try again
     (ModelFileError, 503),  # the server's own model cannot be loaded
     (Unavailable, 503),
 ]
@@ -102,7 +110,10 @@ def install(app: FastAPI) -> None:
         status = status_of(error)
         if status == 503:
             return unavailable(str(error))
-        return JSONResponse({"detail": str(error)}, status_code=status)
+        headers = {}
+        if isinstance(error, OverQuota):
+            headers["Retry-After"] = str(error.retry_after)
+        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
     @app.exception_handler(StoreUnavailableError)
     async def store_unavailable(_: Request, error: StoreUnavailableError) -> JSONResponse:

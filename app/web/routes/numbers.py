@@ -16,7 +16,7 @@ from app.engine.errors import InvalidInput
 from app.engine.reader import NumberReading
 from app.services.number_input import NumberIn, new_number
 from app.services.reading import limits
-from app.web.deps import ModelDep, SettingsDep, StoreDep
+from app.web.deps import AddressDep, ModelDep, QuotasDep, SettingsDep, StoreDep
 from app.web.errors import responses
 from app.web.inputs import personal_drawings, prediction
 from app.web.middleware.observability import observe
@@ -61,19 +61,23 @@ async def predict_number(
 
 
 @router.post(
-    "/api/numbers", status_code=201, response_model=NumberOut, responses=responses(413, 422)
+    "/api/numbers", status_code=201, response_model=NumberOut, responses=responses(413, 422, 429)
 )
 async def contribute_number(
     body: NumberIn,
     model: ModelDep,
     store: StoreDep,
     settings: SettingsDep,
+    quotas: QuotasDep,
+    address: AddressDep,
     idempotency_key: Annotated[
         str | None, Header(max_length=128, description="Makes retries safe: one number per key")
     ] = None,
 ) -> NumberOut:
-    """Store a labelled number: the number (label and split) and one sample per digit."""
+    """Store a labelled number: the number (label and split) and one sample per digit.
+    Each digit counts as one drawing against the daily quotas (429 beyond)."""
     number, digits = await run_in_threadpool(new_number, body, model, settings)
+    await quotas.check(address, body.contributor, cost=len(digits))
     stored = await run_in_threadpool(
         store.add_number, number, digits, idempotency_key=idempotency_key
     )
