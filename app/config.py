@@ -111,10 +111,21 @@ class Settings(BaseSettings):
         description="Most POST /api/samples requests from one client (IP address): "
         "a rate like 600/minute, or off.",
     )
+    contributor_quota: str = Field(
+        default="500/day",
+        description="Most drawings stored for one contributor id (POST /api/samples, and "
+        "each digit of POST /api/numbers): a rate like 500/day, or off.",
+    )
+    address_quota: str = Field(
+        default="2000/day",
+        description="Most drawings stored from one client (IP address), whatever contributor "
+        "ids they name: a rate like 2000/day, or off.",
+    )
     redis_url: str | None = Field(
         default=None,
-        description="Redis holding the rate limit counts, shared by every worker and machine "
-        "(redis://HOST:PORT/DB, rediss:// or unix://). Unset: each worker counts alone.",
+        description="Redis holding the rate limit and quota counts, shared by every worker "
+        "and machine (redis://HOST:PORT/DB, rediss:// or unix://). Unset: each worker counts "
+        "alone.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default=[],
@@ -135,7 +146,9 @@ class Settings(BaseSettings):
             env[f"DIGITPAD_{name.upper()}"] = str(value)
         return env
 
-    @field_validator("rate_limit_predict", "rate_limit_samples")
+    @field_validator(
+        "rate_limit_predict", "rate_limit_samples", "contributor_quota", "address_quota"
+    )
     @classmethod
     def _check_rate(cls, value: str) -> str:
         parse_rate(value)

@@ -251,6 +251,8 @@ def target(url: str | None, workers: int, folder: Path) -> Iterator[tuple[str, i
         "DIGITPAD_DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
         "DIGITPAD_RATE_LIMIT_PREDICT": "off",
         "DIGITPAD_RATE_LIMIT_SAMPLES": "off",
+        "DIGITPAD_CONTRIBUTOR_QUOTA": "off",
+        "DIGITPAD_ADDRESS_QUOTA": "off",
     }
     with server_process(env, folder / "server.log", workers=workers, timeout=60) as server:
         yield server.url, server.process.pid

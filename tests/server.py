@@ -13,9 +13,14 @@ from pathlib import Path
 import httpx
 
 # The tests and benchmarks that drive a real server send far more requests than people
-# drawing do: no rate limits there unless ``env`` sets them (tests/web/test_ratelimit.py
-# tests the limits themselves).
-NO_RATE_LIMITS = {"DIGITPAD_RATE_LIMIT_PREDICT": "off", "DIGITPAD_RATE_LIMIT_SAMPLES": "off"}
+# drawing do: no rate limits or quotas there unless ``env`` sets them
+# (tests/web/test_ratelimit.py and test_quotas.py test them).
+NO_RATE_LIMITS = {
+    "DIGITPAD_RATE_LIMIT_PREDICT": "off",
+    "DIGITPAD_RATE_LIMIT_SAMPLES": "off",
+    "DIGITPAD_CONTRIBUTOR_QUOTA": "off",
+    "DIGITPAD_ADDRESS_QUOTA": "off",
+}
 
 
 def free_port() -> int:

@@ -48,3 +48,12 @@ class Unavailable(DigitpadError):
 
 class Forbidden(DigitpadError):
     """A request from someone not allowed to make it (a blocked contributor)."""
+
+
+class OverQuota(DigitpadError):
+    """A contribution beyond a daily quota; ``retry_after``: whole seconds (at least 1)
+    until the quota has room again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -27,6 +27,7 @@ from app.web.middleware.observability import (
     metrics_endpoint,
 )
 from app.web.middleware.ratelimit import RateLimiter, RateLimitMiddleware
+from app.web.quotas import Quotas
 from app.web.routes import (
     contributors,
     health,
@@ -66,6 +67,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.store is not None:
             app.state.store.close()
         await app.state.limiter.close()
+        await app.state.quotas.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = app.state.settings = settings or get_settings()
     configure_logging()
     app.state.limiter = RateLimiter.from_settings(settings)
+    app.state.quotas = Quotas.from_settings(settings)
     app.state.metrics = Metrics(app.state)
     # The last added runs first: log and count everything, CORS, rate limits, body size.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -1,4 +1,5 @@
-"""What routes receive: settings, the active model, the stores, and the admin check."""
+"""What routes receive: settings, the active model, the stores, the contribution quotas, the
+client's address, and the admin check."""
 
 import secrets
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from app.services.moderation import Moderator
 from app.services.personal import PersonalDrawings
 from app.store import JobStore, ModelRegistry, ModerationStore, SampleStore
 from app.web.errors import DATABASE_DOWN
+from app.web.quotas import Quotas
 
 
 def _from_state(name: str) -> Callable[[Request], Any]:
@@ -37,6 +39,15 @@ JobsDep = Annotated[JobStore, Depends(_from_state("jobs"))]
 PersonalDep = Annotated[PersonalDrawings, Depends(_from_state("personal"))]
 ModerationDep = Annotated[ModerationStore, Depends(_from_state("moderation"))]
 ModeratorDep = Annotated[Moderator, Depends(_from_state("moderator"))]
+QuotasDep = Annotated[Quotas, Depends(_from_state("quotas"))]
+
+
+async def client_address(request: Request) -> str:
+    """The client's address, as the rate limits see it ("unknown" when the server has none)."""
+    return request.client.host if request.client else "unknown"
+
+
+AddressDep = Annotated[str, Depends(client_address)]
 
 
 AdminHeader = Annotated[str | None, Header(description="Bearer <admin token>")]

@@ -18,6 +18,7 @@ from app.engine.errors import (
     InvalidInput,
     ModelFileError,
     NotFound,
+    OverQuota,
     Unavailable,
 )
 from app.services.drawing_input import describe
@@ -32,6 +33,7 @@ STATUS: list[tuple[type[DigitpadError], int]] = [
     (InvalidInput, 422),  # includes EmptyDrawing
     (NotFound, 404),
     (Forbidden, 403),
+    (OverQuota, 429),  # a contribution quota; says when to try again
     (ModelFileError, 503),  # the server's own model cannot be loaded
     (Unavailable, 503),
 ]
@@ -111,7 +113,10 @@ def install(app: FastAPI) -> None:
         status = status_of(error)
         if status == 503:
             return unavailable(str(error))
-        return JSONResponse({"detail": str(error)}, status_code=status)
+        headers = {}
+        if isinstance(error, OverQuota):
+            headers["Retry-After"] = str(error.retry_after)
+        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
     @app.exception_handler(StoreUnavailableError)
     async def store_unavailable(_: Request, error: StoreUnavailableError) -> JSONResponse:

@@ -1,17 +1,23 @@
 """An app from the factory, on a temporary SQLite file, driven in-process."""
 
 import logging
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.web.app import create_app
 from app.web.middleware.observability import configure_logging
+from tests.needs import missing
 
 ADMIN_TOKEN = "test-admin-token"
+REDIS_URL_VARIABLE = "DIGITPAD_TEST_REDIS_URL"
+START_HINT = 'start a server with: eval "$(bash .ci/start-redis)"'
 
 
 def seven() -> list[list[list[float]]]:
@@ -67,3 +73,23 @@ def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]
     yield caplog
     if attach:
         logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> str:
+    """The test Redis server's URL, from DIGITPAD_TEST_REDIS_URL: unset, the test is
+    skipped (failed under CI=true); set but not answering, it fails."""
+    url = os.environ.get(REDIS_URL_VARIABLE)
+    if not url:
+        missing(f"{REDIS_URL_VARIABLE} is not set; {START_HINT}")
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=5) as connection:
+            connection.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"{REDIS_URL_VARIABLE} is set but the server does not answer: {error}")
+    return url
+
+
+def a_client() -> tuple[str, int]:
+    """A client address no other test (or earlier run) has used, for counts kept in Redis."""
+    return (f"test-{uuid.uuid4().hex}", 50000)

@@ -8,6 +8,7 @@ from app.engine.errors import (
     InvalidInput,
     ModelFileError,
     NotFound,
+    OverQuota,
     Unavailable,
 )
 from app.web.errors import status_of, unavailable
@@ -16,6 +17,7 @@ from app.web.errors import status_of, unavailable
 def test_each_domain_error_has_one_status() -> None:
     assert status_of(InvalidInput("x")) == status_of(EmptyDrawing("x")) == 422
     assert status_of(NotFound("x")) == 404
+    assert status_of(OverQuota("x", retry_after=60)) == 429
     assert status_of(ModelFileError("x")) == status_of(Unavailable("x")) == 503
     assert status_of(ConfigError("x")) == 500  # unmapped: a bug, not the client's fault
 

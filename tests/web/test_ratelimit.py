@@ -7,16 +7,13 @@ own, so runs never see each other's counts.
 """
 
 import logging
-import os
 import socket
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -24,32 +21,9 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.config import Settings
 from app.web.app import create_app
-from tests.needs import missing
-from tests.web.conftest import make_settings, one, seven, strokes_body
+from tests.web.conftest import a_client, make_settings, one, seven, strokes_body
 
-REDIS_URL_VARIABLE = "DIGITPAD_TEST_REDIS_URL"
-START_HINT = 'start a server with: eval "$(bash .ci/start-redis)"'
 DRAWING = strokes_body(one())
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    """The test Redis server's URL, from DIGITPAD_TEST_REDIS_URL."""
-    url = os.environ.get(REDIS_URL_VARIABLE)
-    if not url:
-        message = f"{REDIS_URL_VARIABLE} is not set; {START_HINT}"
-        missing(message)
-    try:
-        with redis.Redis.from_url(url, socket_connect_timeout=5) as connection:
-            connection.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"{REDIS_URL_VARIABLE} is set but the server does not answer: {error}")
-    return url
-
-
-def a_client() -> tuple[str, int]:
-    """A client address no other test (or earlier run) has used."""
-    return (f"test-{uuid.uuid4().hex}", 50000)
 
 
 @pytest.fixture

@@ -4,31 +4,25 @@ Each limited route belongs to a bucket: "predict" (``POST /predict``, ``/predict
 ``/predict/number``, ``/explain``, one budget shared by them) and "samples" (``POST
 /api/samples`` and ``/api/numbers``). A
 client is the connection's IP address (``scope["client"]``, which uvicorn rewrites from
-``X-Forwarded-For`` only for the proxies its ``--forwarded-allow-ips`` trusts). Counts use
-the moving-window strategy of the ``limits`` package: at most N requests in any window of
-the rate's length. They live in the process (each worker counts alone) or, with a Redis
-URL, in Redis, shared by every worker of every machine.
+``X-Forwarded-For`` only for the proxies its ``--forwarded-allow-ips`` trusts). Counts
+(app/web/counts.py) are moving windows: at most N requests in any window of the rate's
+length. They live in the process (each worker counts alone) or, with a Redis URL, in
+Redis, shared by every worker of every machine.
 
 Over the limit the answer is 429 with ``Retry-After`` (seconds) and a JSON ``detail``.
 If Redis cannot be reached the limiter fails open: requests pass, a warning is logged
-(at most once a minute), and Redis is not asked again for ``PAUSE_SECONDS``.
+(at most once a minute), and Redis is not asked again for a few seconds.
 """
 
 import json
 import logging
-import math
-import time
-from typing import Any
 
 from limits import RateLimitItem
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 from starlette._utils import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings, parse_rate
+from app.web.counts import Counts
 
 log = logging.getLogger("digitpad.ratelimit")
 
@@ -42,10 +36,6 @@ BUCKETS: dict[tuple[str, str], str] = {
     ("POST", "/api/numbers"): "samples",
 }
 WHAT = {"predict": "predictions", "samples": "contributed drawings"}
-PAUSE_SECONDS = 5.0  # after a storage failure, let requests through unasked this long
-WARN_EVERY_SECONDS = 60.0
-REDIS_TIMEOUT_SECONDS = 0.5  # connect and per-command; a slow Redis must not stall requests
-KEY_PREFIX = "digitpad"
 
 
 class Rejected(Exception):
@@ -61,10 +51,7 @@ class RateLimiter:
 
     def __init__(self, limits: dict[str, list[RateLimitItem]], redis_url: str | None) -> None:
         self.limits = {bucket: items for bucket, items in limits.items() if items}
-        self.storage: Storage = _redis(redis_url) if redis_url else MemoryStorage()
-        self.strategy = MovingWindowRateLimiter(self.storage)
-        self._paused_until = 0.0
-        self._warned_at = -math.inf
+        self.counts = Counts(redis_url, log, "rate limits")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RateLimiter":
@@ -74,13 +61,12 @@ class RateLimiter:
     async def check(self, bucket: str, client: str) -> None:
         """Count one request of ``client`` in ``bucket``; raise Rejected when over a limit."""
         items = self.limits.get(bucket)
-        if not items or time.monotonic() < self._paused_until:
+        if not items or self.counts.paused():
             return
         try:
             for item in items:
-                if not await self.strategy.hit(item, bucket, client):
-                    stats = await self.strategy.get_window_stats(item, bucket, client)
-                    wait = max(1, math.ceil(stats.reset_time - time.time()))
+                if not await self.counts.strategy.hit(item, bucket, client):
+                    wait = await self.counts.retry_after(item, bucket, client)
                     raise Rejected(
                         f"too many {WHAT[bucket]} from this address: at most {item}; "
                         f"retry in {wait} s",
@@ -89,33 +75,11 @@ class RateLimiter:
         except Rejected:
             raise
         except Exception as error:  # the storage is down: fail open, say so now and then
-            now = time.monotonic()
-            self._paused_until = now + PAUSE_SECONDS
-            if now - self._warned_at >= WARN_EVERY_SECONDS:
-                self._warned_at = now
-                log.warning("rate limits not enforced: the storage failed (%s)", error)
+            self.counts.failed(error)
 
     async def close(self) -> None:
         """Close the Redis connections, if any."""
-        client = getattr(getattr(self.storage, "bridge", None), "storage", None)
-        if client is not None:
-            await client.aclose()
-
-
-def _redis(url: str) -> Storage:
-    """Redis storage through redis-py's asyncio client, quick to give up."""
-    options: dict[str, Any] = {
-        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-        "socket_timeout": REDIS_TIMEOUT_SECONDS,
-        "retry": Retry(NoBackoff(), 0),  # one try: failing open beats waiting
-    }
-    return RedisStorage(
-        f"async+{url}",
-        implementation="redispy",
-        wrap_exceptions=True,
-        key_prefix=KEY_PREFIX,
-        **options,
-    )
+        await self.counts.close()
 
 
 class RateLimitMiddleware:

@@ -17,7 +17,15 @@ from app.engine.reader import NumberReading
 from app.services.moderation import contribute_number
 from app.services.number_input import NumberIn, new_number
 from app.services.reading import limits
-from app.web.deps import ModelDep, ModerationDep, ModeratorDep, SettingsDep, StoreDep
+from app.web.deps import (
+    AddressDep,
+    ModelDep,
+    ModerationDep,
+    ModeratorDep,
+    QuotasDep,
+    SettingsDep,
+    StoreDep,
+)
 from app.web.errors import responses
 from app.web.inputs import personal_drawings, prediction
 from app.web.middleware.observability import observe
@@ -62,7 +70,10 @@ async def predict_number(
 
 
 @router.post(
-    "/api/numbers", status_code=201, response_model=NumberOut, responses=responses(403, 413, 422)
+    "/api/numbers",
+    status_code=201,
+    response_model=NumberOut,
+    responses=responses(403, 413, 422, 429),
 )
 async def contribute_a_number(
     body: NumberIn,
@@ -71,13 +82,17 @@ async def contribute_a_number(
     moderation: ModerationDep,
     moderator: ModeratorDep,
     settings: SettingsDep,
+    quotas: QuotasDep,
+    address: AddressDep,
     idempotency_key: Annotated[
         str | None, Header(max_length=128, description="Makes retries safe: one number per key")
     ] = None,
 ) -> NumberOut:
     """Store a labelled number: the number (label and split) and one sample per digit,
-    each moderated as a drawing of its own. 403 for a blocked contributor."""
+    each moderated as a drawing of its own. Each digit counts as one drawing against the
+    daily quotas (429 beyond); 403 for a blocked contributor."""
     number, digits = await run_in_threadpool(new_number, body, model, settings)
+    await quotas.check(address, body.contributor, cost=len(digits))
     stored = await run_in_threadpool(
         contribute_number, store, moderation, moderator, number, digits, idempotency_key
     )
