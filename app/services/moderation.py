@@ -135,17 +135,25 @@ def _usable(sample: Sample) -> bool:
     return sample.verdict is not None and sample.verdict.status != "rejected"
 
 
-def revisit(moderation: ModerationStore, contributor: str) -> None:
-    """Bring a contributor's drawings' statuses in line with their record now."""
-    rows = moderation.scored_of(contributor)
-    supported = np.array([r.support for r in rows])
-    r = record(supported.sum(), len(rows))
-    trusted = trust(np.full(len(rows), r), evidence_of(supported))
+def revisit(moderation: ModerationStore, contributor: str, added: Sequence[float]) -> None:
+    """Bring a contributor's drawings' statuses in line with their record, now that
+    drawings of support ``added`` joined it. Only a drawing whose evidence lies between
+    minus the record's log-odds before and after can change status, so only those are
+    read: a contribution costs the same for a person's 10th drawing as for their 1,000th
+    (the others keep the trust of their last change)."""
+    count, summed = moderation.record(contributor)
+    after = float(record(summed, count))
+    before = float(record(summed - sum(added), count - len(added)))
+    edges = -np.log(np.array([before, after]) / (1 - np.array([before, after])))
+    low, high = support(edges.min()), support(edges.max())
+    rows = moderation.scored_of(contributor, support_between=(float(low), float(high)))
+    if not rows:
+        return
+    trusted = trust(np.full(len(rows), after), evidence_of([r.support for r in rows]))
     changes = [
         (row.id, status_of(t), round(float(t), 6))
         for row, t in zip(rows, trusted, strict=True)
-        if row.decided_by != "admin"
-        and (status_of(t) != row.status or abs((row.trust or 0) - t) > 0.02)
+        if row.decided_by != "admin" and status_of(t) != row.status
     ]
     moderation.restate(changes)
 
@@ -162,8 +170,8 @@ def contribute(
     check_allowed(moderation, sample.contributor)
     verdict = moderator.judge(store, moderation, sample)
     stored = store.add(replace(sample, verdict=verdict), idempotency_key=idempotency_key)
-    if sample.contributor is not None:
-        revisit(moderation, sample.contributor)
+    if sample.contributor is not None and verdict.support is not None:
+        revisit(moderation, sample.contributor, [verdict.support])
     return stored
 
 
@@ -180,7 +188,9 @@ def contribute_number(
     judged = [replace(d, verdict=moderator.judge(store, moderation, d)) for d in digits]
     stored = store.add_number(number, judged, idempotency_key=idempotency_key)
     if number.contributor is not None:
-        revisit(moderation, number.contributor)
+        revisit(
+            moderation, number.contributor, [d.verdict.support or 0 for d in judged if d.verdict]
+        )
     return stored
 
 

@@ -51,8 +51,11 @@ class ModerationStore:
             count, summed = connection.execute(query).one()
         return int(count), float(summed or 0)
 
-    def scored_of(self, contributor: str) -> list[Scored]:
-        """Every scored sample of one contributor, by id."""
+    def scored_of(
+        self, contributor: str, *, support_between: tuple[float, float] | None = None
+    ) -> list[Scored]:
+        """Every scored sample of one contributor, by id; with ``support_between``, those
+        whose support lies in that closed range."""
         query = (
             select(
                 SampleRow.id,
@@ -64,6 +67,8 @@ class ModerationStore:
             .where(SampleRow.contributor == contributor, SampleRow.support.is_not(None))
             .order_by(SampleRow.id)
         )
+        if support_between is not None:
+            query = query.where(SampleRow.support.between(*support_between))
         with self.engine.connect() as connection:
             return [
                 Scored(i, float(support or 0), trust, status, by)

@@ -67,6 +67,8 @@ def test_a_record_sums_the_support_of_a_contributors_scored_drawings(
     assert count == 2 and summed == pytest.approx(1.1)
     assert moderation.record("nobody") == (0, 0.0)
     assert [s.support for s in moderation.scored_of("me")] == pytest.approx([0.9, 0.2])
+    high = moderation.scored_of("me", support_between=(0.5, 0.95))
+    assert [s.support for s in high] == pytest.approx([0.9])
 
 
 def test_an_admins_decision_is_final_for_moderation(store: SampleStore) -> None:
