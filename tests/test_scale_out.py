@@ -105,9 +105,39 @@ def test_a_sample_saved_through_one_server_is_listed_by_the_other(
     fetched = httpx.get(f"{b.url}/api/samples/{sample_id}", timeout=10)
     assert fetched.status_code == 200 and fetched.json()["label"] == 3
     # And the other way round.
-    again = httpx.post(f"{b.url}/api/samples", json={**body, "label": 8}, timeout=10).json()
+    eight = {**drawing(8, seed=1), "label": 8, "source": "api"}
+    again = httpx.post(f"{b.url}/api/samples", json=eight, timeout=10).json()
     listed = httpx.get(f"{a.url}/api/samples", params={"label": 8}, timeout=10).json()
     assert again["id"] in [item["id"] for item in listed["items"]]
+
+
+def test_moderation_is_shared_review_and_blocking_included(
+    servers: tuple[Server, Server],
+) -> None:
+    a, b = servers
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    honest = [
+        httpx.post(f"{a.url}/api/samples", json={**drawing(d, seed=7), "label": d,
+                   "contributor": "person"}, timeout=10).json()
+        for d in range(10)
+    ]  # fmt: skip
+    assert {s["status"] for s in honest} == {"accepted"}
+    bot = {**drawing(3, seed=8), "label": 8, "contributor": "bot"}
+    sent = httpx.post(f"{a.url}/api/samples", json=bot, timeout=10).json()
+    assert sent["status"] == "flagged"
+    listed = httpx.get(
+        f"{b.url}/api/samples", params={"status": "flagged"}, headers=admin, timeout=10
+    ).json()
+    flagged = {item["id"]: item for item in listed["items"]}
+    assert sent["id"] in flagged and flagged[sent["id"]]["review"]["reasons"]
+    blocked = httpx.post(f"{b.url}/api/admin/contributors/bot/block", headers=admin, timeout=10)
+    assert blocked.json() == {"contributor": "bot", "rejected": 1}
+    refused = httpx.post(f"{a.url}/api/samples", json=bot, timeout=10)
+    assert refused.status_code == 403
+    decided = httpx.patch(
+        f"{a.url}/api/samples/{sent['id']}", json={"label": 3}, headers=admin, timeout=10
+    ).json()
+    assert decided["status"] == "accepted" and decided["label"] == 3
 
 
 def test_a_version_activated_through_one_server_is_served_by_both(
