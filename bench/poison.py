@@ -13,10 +13,11 @@ Attacks: ``flip`` (every digit labelled as another, one fixed mapping), ``target
 (copies of 7s labelled 1), ``random`` (any wrong label), ``camouflaged`` (flips, with a
 third of each attacker's drawings honestly labelled to look trustworthy).
 
-Printed: for each attack and level, the share of wrong-labelled attack drawings flagged
-(recall), the share of flagged drawings that are attacks (precision), the share of honest
-writers' drawings flagged, and the other writers' accuracy after fine-tuning, beside the
-clean run (no attack).
+Printed, as a Markdown table: for each attack and level, the share of wrong-labelled
+attack drawings flagged (recall), the share of flagged drawings that are attacks
+(precision), the share of honest writers' drawings flagged, and the version fine-tuning
+trained (whether or not its gate activated it): the other writers' accuracy with it, its
+MNIST test accuracy, and the gate's decision; beside the clean run (no attack).
 
 Run:  DIGITPAD_MNIST_DIR=../shared/data/mnist DIGITPAD_UNIPEN_DIR=../shared/data/unipen \\
       .venv/bin/python bench/poison.py [--levels 0.1,0.25,0.4] [--attacks flip,...]
@@ -31,12 +32,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.config import Settings, get_settings
-from app.engine.metrics import evaluate_probabilities
+from app.engine.metrics import evaluate, evaluate_probabilities
+from app.engine.mnist import to_inputs
 from app.engine.proxy import render
 from app.engine.reader import Limits, Reader
 from app.engine.replay import Distortion, place_on_canvas
 from app.engine.trajectory import trajectories
 from app.engine.unipen import load_unipen, split_digits
+from app.services.datasets import load_mnist_from_settings
 from app.services.finetune_run import FinetuneOptions, run_finetune
 from app.services.model_versions import load_version, seed
 from app.services.moderation import Moderator, contribute, referee
@@ -82,9 +85,10 @@ def attack(
 
 def run(
     contributions: list[Contribution], settings: Settings, finetune: bool, seed_: int
-) -> tuple[np.ndarray, Reader | None]:
+) -> tuple[np.ndarray, Reader | None, str]:
     """Send every contribution through moderation into a fresh store; (flagged or not,
-    per contribution), and the version active after fine-tuning (None without)."""
+    per contribution), the version fine-tuning trained (None without) and its decision
+    (activated, or kept the previous one)."""
     with tempfile.TemporaryDirectory() as folder:
         settings = settings.model_copy(update={"database_url": f"sqlite:///{folder}/p.db"})
         store = open_store(settings.database_url)
@@ -104,13 +108,13 @@ def run(
             s.id for s in store.iter_all() if s.verdict and s.verdict.status != "accepted"
         }
         flagged = np.array([i in flagged_ids for i in ids])
-        after = None
+        after, decision = None, "-"
         if finetune:
             options = FinetuneOptions(mnist_dir=settings.mnist_dir, seed=seed_)
-            run_finetune(settings, store, registry, options, command="bench/poison.py")
-            after = load_version(registry, registry.active() or "")
+            summary = run_finetune(settings, store, registry, options, command="bench/poison.py")
+            after, decision = load_version(registry, summary["version"]), summary["decision"]
         store.close()
-    return flagged, after
+    return flagged, after, decision
 
 
 def main() -> None:
@@ -143,15 +147,23 @@ def main() -> None:
         p = reader.probabilities(images, paths)
         return f"{evaluate_probabilities(p, proxy.labels[others]).accuracy:.2%}"
 
+    test = load_mnist_from_settings().test
+    mnist_X, mnist_y = to_inputs(test.images), test.labels.astype(np.int64)
+
+    def mnist(reader: Reader | None) -> str:
+        return "-" if reader is None else f"{evaluate(reader, mnist_X, mnist_y).accuracy:.2%}"
+
     print(
         f"UNIPEN {args.writers} writers: {len(contributing)} contribute {len(honest):,} "
         f"drawings, {len(np.unique(proxy.writers)) - len(contributing)} others read "
-        f"({len(others):,} drawings); before fine-tuning: {accuracy(REFEREE)}"
+        f"({len(others):,} drawings); the shipped model reads them {accuracy(REFEREE)}, "
+        f"MNIST test {mnist(REFEREE)}\n"
     )
-    print(f"{'attack':<12}{'level':>6}{'attack':>8}{'flagged':>9}{'precision':>10}"
-          f"{'honest':>8}{'after':>9}{'seconds':>9}")  # fmt: skip
-    print(f"{'':<12}{'':>6}{'drawings':>8}{'recall':>9}{'':>10}{'flagged':>8}"
-          f"{'fine-tune':>9}")  # fmt: skip
+    print(
+        "| attack | level | attack drawings | flagged (recall) | precision | honest flagged "
+        "| fine-tuned version, other writers | its MNIST test | decision | seconds |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
     rng = np.random.default_rng(args.seed)
     cases = [("none", 0.0)] + [
         (kind, float(level)) for kind in args.attacks.split(",") for level in args.levels.split(",")
@@ -160,15 +172,15 @@ def main() -> None:
         started = time.perf_counter()
         bad = attack(kind, level, honest, rng) if level else []
         sent = honest + bad
-        flagged, after = run(sent, settings, not args.no_finetune, args.seed)
+        flagged, after, decision = run(sent, settings, not args.no_finetune, args.seed)
         is_attack = np.array([c.attack for c in sent])
         is_honest = np.arange(len(sent)) < len(honest)
         recall = f"{flagged[is_attack].mean():.1%}" if is_attack.any() else "-"
         precision = f"{is_attack[flagged].mean():.1%}" if flagged.any() and level else "-"
         print(
-            f"{kind:<12}{level:>6.0%}{is_attack.sum():>8}{recall:>9}{precision:>10}"
-            f"{flagged[is_honest].mean():>8.1%}{accuracy(after):>9}"
-            f"{time.perf_counter() - started:>9.0f}",
+            f"| {kind} | {level:.0%} | {is_attack.sum()} | {recall} | {precision} "
+            f"| {flagged[is_honest].mean():.1%} | {accuracy(after)} | {mnist(after)} "
+            f"| {decision} | {time.perf_counter() - started:.0f} |",
             flush=True,
         )
 

@@ -2,42 +2,20 @@
 PostgreSQL (the ``database_url`` fixtures; see tests/store/conftest.py)."""
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
-from click.testing import CliRunner, Result
 
-from app.cli import main
 from app.config import Settings, get_settings
 from app.engine import checkpoint
 from app.engine.reader import Reader
 from app.services.drawing_input import checked_sample
 from app.services.model_versions import SHIPPED_MODEL
 from app.store import NewSample, Sample, open_store
+from tests.cli.conftest import UseDatabase, run
 from tests.ndjson_reader import assert_line_is, bodies, read_ndjson
 
 SETTINGS = Settings(database_url="sqlite://")
-UseDatabase = Callable[..., None]
-
-
-@pytest.fixture
-def use(monkeypatch: pytest.MonkeyPatch) -> Iterator[UseDatabase]:
-    """Point the command at a database (``DIGITPAD_DATABASE_URL``) and other settings."""
-
-    def point(url: str, **settings: str) -> None:
-        monkeypatch.setenv("DIGITPAD_DATABASE_URL", url)
-        for name, value in settings.items():
-            monkeypatch.setenv(f"DIGITPAD_{name.upper()}", value)
-        get_settings.cache_clear()
-
-    yield point
-    get_settings.cache_clear()
-
-
-def run(*args: str, stdin: bytes | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=stdin)
 
 
 def fill(url: str) -> list[Sample]:
