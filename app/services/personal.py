@@ -1,7 +1,7 @@
 """A contributor's own drawings, ready for the reader: the pad that learns its writer.
 
-Before each prediction that names a contributor, one aggregate query over an index tells
-whether their samples changed (`SampleStore.contributor_signature`), so a drawing saved
+Before each prediction that names a contributor, one lookup by primary key tells whether
+their samples changed (`SampleStore.contributor_revision`), so a drawing saved
 a moment ago, relabelled or deleted counts (or stops counting) from the next prediction,
 in every worker; when they have none left, what was kept of them is dropped. Their
 drawings (strokes drawn again, or pixels) are turned into the reader's features once
@@ -25,7 +25,7 @@ CAPACITY = 2048  # contributors whose features each worker keeps
 
 @dataclass(frozen=True)
 class _Entry:
-    signature: tuple[int, int, int]
+    revision: int
     features: dict[int, np.ndarray]  # sample id -> (d,) float32
     personal: Personal | None
 
@@ -41,20 +41,20 @@ class PersonalDrawings:
 
     def personal(self, reader: Reader, store: SampleStore, contributor: str) -> Personal | None:
         """The contributor's labelled drawings for ``reader``, or None if they have none."""
-        signature = store.contributor_signature(contributor)
-        key = (reader.version, contributor)
-        if signature[0] == 0:  # none, or none any more: what was kept of them goes
-            if key in self._entries:
-                with self._lock:
-                    self._entries.pop(key, None)
+        revision = store.contributor_revision(contributor)
+        if revision == 0:  # they never saved a drawing
             return None
+        key = (reader.version, contributor)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
-        if entry is None or entry.signature != signature:
-            entry = self._refresh(reader, store, contributor, signature, entry, self.limits)
+        if entry is None or entry.revision != revision:
+            entry = self._refresh(reader, store, contributor, revision, entry, self.limits)
             with self._lock:
+                if entry.personal is None:  # none any more: what was kept of them goes
+                    self._entries.pop(key, None)
+                    return None
                 self._entries[key] = entry
                 while len(self._entries) > self.capacity:
                     self._entries.popitem(last=False)
@@ -72,7 +72,7 @@ class PersonalDrawings:
         reader: Reader,
         store: SampleStore,
         contributor: str,
-        signature: tuple[int, int, int],
+        revision: int,
         old: _Entry | None,
         limits: Limits,
     ) -> _Entry:
@@ -92,4 +92,4 @@ class PersonalDrawings:
                 np.array([labels[i] for i in kept]),
                 split=reader.image_features,
             )
-        return _Entry(signature, known, personal)
+        return _Entry(revision, known, personal)

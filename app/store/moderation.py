@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.fields import digit, to_sample, verdict_values
 from app.store.records import Sample, Verdict
+from app.store.revisions import bump
 from app.store.tables import ContributorRow, SampleRow
 
 _BY_ID = (
@@ -129,6 +130,7 @@ class ModerationStore:
             if label is not None:
                 row.label = label
             session.flush()
+            bump(session.connection(), [row.contributor])
             return to_sample(row)
 
     def block(self, contributor: str) -> int:
@@ -136,11 +138,13 @@ class ModerationStore:
         so that their further contributions are refused. How many samples were rejected."""
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
-            row = session.get(ContributorRow, contributor)
-            if row is None:
-                session.add(ContributorRow(id=contributor, blocked_at=now))
-            else:
-                row.blocked_at = now
+            bump(session.connection(), [contributor])
+            session.execute(
+                update(ContributorRow)
+                .where(ContributorRow.id == contributor)
+                .values(blocked_at=now)
+                .execution_options(synchronize_session=False)
+            )
             return _reject_all(session, contributor, now)
 
     def is_blocked(self, contributor: str) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy.sql import ColumnElement
 from app.store.db import check_connection, create_store_engine, migrate
 from app.store.fields import DIGITS, digit, new_values, to_sample
 from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber
+from app.store.revisions import bump, revision
 from app.store.tables import NUMBER_LENGTH, NumberRow, SampleRow, as_utc
 
 T = TypeVar("T")
@@ -31,11 +32,9 @@ def not_rejected() -> ColumnElement[bool]:
 
 
 # Built once: composing a statement costs more than running this one (~0.1 ms).
-_SIGNATURE = select(
-    func.count(),
-    func.coalesce(func.sum(SampleRow.id), 0),
-    func.coalesce(func.sum(SampleRow.id * SampleRow.label), 0),
-).where(SampleRow.contributor == bindparam("contributor"), not_rejected())
+_LABELS = select(SampleRow.id, SampleRow.label).where(
+    SampleRow.contributor == bindparam("contributor"), not_rejected()
+)
 
 
 class SampleStore:
@@ -83,6 +82,7 @@ class SampleStore:
             with self._one_writer(self.engine.begin()) as connection:
                 insert_row = insert(SampleRow).returning(SampleRow.id)
                 sample_id = connection.execute(insert_row, values).scalar_one()
+                bump(connection, [sample.contributor])
         except IntegrityError:
             # The only constraint the checks above cannot rule out is the unique key.
             existing = self._find_by_key(idempotency_key) if idempotency_key else None
@@ -115,6 +115,7 @@ class SampleStore:
                     insert(SampleRow).returning(SampleRow.id, sort_by_parameter_order=True), rows
                 ).scalars()
                 stored = tuple(ids)
+                bump(connection, [number.contributor, *(d.contributor for d in digits)])
         except IntegrityError:
             existing = self._number_by_key(idempotency_key) if idempotency_key else None
             if existing is None:
@@ -201,24 +202,19 @@ class SampleStore:
             prediction_matched=prediction_matched,
         )
 
-    def contributor_signature(self, contributor: str) -> tuple[int, int, int]:
-        """(count, sum of ids, sum of id x label) of one contributor's samples that were
-        not rejected: changes whenever one of theirs is added, deleted, relabelled or
-        rejected. One aggregate over an index, cheaper than reading their rows."""
+    def contributor_revision(self, contributor: str) -> int:
+        """The revision of one contributor's drawings (revisions.py), 0 if they never
+        saved one: it changes whenever one of theirs is added, deleted, relabelled,
+        rejected or accepted again. One lookup by primary key."""
         with self.engine.connect() as connection:
-            count, ids, weighted = connection.execute(
-                _SIGNATURE, {"contributor": contributor}
-            ).one()
-        return int(count), int(ids), int(weighted)
+            return revision(connection, contributor)
 
     def contributor_labels(self, contributor: str) -> dict[int, int]:
         """``{sample id: label}`` of one contributor's samples not rejected: one small
-        indexed query, cheap enough to run before each of their predictions."""
-        query = select(SampleRow.id, SampleRow.label).where(
-            SampleRow.contributor == contributor, not_rejected()
-        )
+        query over an index, cheap enough to run when their revision changed."""
         with self.engine.connect() as connection:
-            return {int(i): int(label) for i, label in connection.execute(query)}
+            rows = connection.execute(_LABELS, {"contributor": contributor})
+            return {int(i): int(label) for i, label in rows}
 
     def samples_of(self, sample_ids: Sequence[int]) -> dict[int, Sample]:
         """``{sample id: sample}`` of the given samples that exist."""
@@ -236,10 +232,11 @@ class SampleStore:
 
     def delete(self, sample_id: int) -> bool:
         """Delete one sample; False if there was no such id."""
+        query = delete(SampleRow).where(SampleRow.id == sample_id)
         with self._writing() as session:
-            deleted = session.scalar(
-                delete(SampleRow).where(SampleRow.id == sample_id).returning(SampleRow.id)
-            )
+            deleted = session.execute(query.returning(SampleRow.contributor)).one_or_none()
+            if deleted is not None:
+                bump(session.connection(), [deleted.contributor])
             return deleted is not None
 
     def delete_contributed(self, contributor: str, sample_id: int | None = None) -> int:
@@ -250,6 +247,8 @@ class SampleStore:
             query = query.where(SampleRow.id == sample_id)
         with self._writing() as session:
             deleted = len(session.scalars(query.returning(SampleRow.id)).all())
+            if deleted:
+                bump(session.connection(), [contributor])
             if sample_id is None:  # their numbers too (their digits are gone already)
                 session.execute(delete(NumberRow).where(NumberRow.contributor == contributor))
             return deleted
@@ -318,7 +317,9 @@ class SampleStore:
             return ()
         insert_rows = insert(SampleRow).returning(SampleRow.id, sort_by_parameter_order=True)
         with self._one_writer(self.engine.begin()) as connection:
-            return tuple(connection.execute(insert_rows, rows).scalars())
+            ids = tuple(connection.execute(insert_rows, rows).scalars())
+            bump(connection, [sample.contributor for sample in samples])
+            return ids
 
 
 def open_store(url: str) -> SampleStore:

@@ -2,7 +2,7 @@
 
 ``samples``: one row per labelled drawing (a digit of a contributed number is one too,
 pointing at its ``numbers`` row), with its moderation status. ``numbers``: one row per
-contributed number. ``contributors``: the ids an admin blocked.
+contributed number. ``contributors``: each contributor's revision, and the ids an admin blocked.
 ``model_versions``: immutable trained models, with the single-row ``active_model``
 pointer and the append-only ``model_activations`` log.
 ``jobs``: background jobs such as fine-tuning. The Alembic migrations in
@@ -153,11 +153,13 @@ class SampleRow(Base):
 
 
 class ContributorRow(Base):
-    """A contributor id an admin has acted on: blocked ones contribute no more."""
+    """A contributor id that saved drawings: the revision of what they saved (see
+    revisions.py), and whether an admin blocked them (they contribute no more)."""
 
     __tablename__ = "contributors"
 
     id: Mapped[str] = mapped_column(String(CONTRIBUTOR_LENGTH), primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, text
 
 from app.store import ModerationStore, NewSample, Sample, SampleStore, open_store
-from app.store.samples import _SIGNATURE
+from app.store.samples import _LABELS
 
 
 def pixels(seed: int = 0) -> npt.NDArray[np.uint8]:
@@ -339,11 +339,42 @@ def test_an_add_failing_after_its_insert_leaves_nothing(store: SampleStore) -> N
     assert [stored.id for stored in store.iter_all()] == [retried.id]
 
 
-def test_a_contributors_signature_is_read_from_the_index_alone(tmp_path: Any) -> None:
-    """Their rows hold strokes and pixels (kilobytes each): the signature must not read them."""
+def test_a_contributors_revision_changes_with_every_change_to_their_drawings(
+    store: SampleStore,
+) -> None:
+    moderation = ModerationStore(store.engine)
+    seen = [store.contributor_revision("me")]
+    assert seen == [0] and store.contributor_revision("nobody") == 0
+
+    def changed() -> None:
+        now = store.contributor_revision("me")
+        assert now != seen[-1]
+        seen.append(now)
+
+    first = store.add(sample(1, contributor="me")).id
+    changed()
+    store.add_many([sample(2, contributor="me"), sample(3, contributor="me")])
+    changed()
+    store.add(sample(4, contributor="someone-else"))
+    assert store.contributor_revision("me") == seen[-1]  # nobody else's drawings count
+    moderation.decide(first, label=7)
+    changed()
+    moderation.decide(first, status="rejected")
+    changed()
+    store.delete(first)
+    changed()
+    store.delete_contributed("me")
+    changed()
+    moderation.block("me")
+    changed()
+    assert store.contributor_revision("someone-else") == 1
+
+
+def test_the_labels_for_a_personal_pad_are_read_from_the_index_alone(tmp_path: Any) -> None:
+    """Their rows hold strokes and pixels (kilobytes each): the query must not read them."""
     store = open_store(f"sqlite:///{tmp_path / 'plan.db'}")
     try:
-        query = _SIGNATURE.params(contributor="me").compile(
+        query = _LABELS.params(contributor="me").compile(
             store.engine, compile_kwargs={"literal_binds": True}
         )
         with store.engine.connect() as connection:

@@ -1,4 +1,5 @@
-"""Moderation: a status, support, trust and evidence for every sample; blocked contributors.
+"""Moderation: a status, support, trust and evidence for every sample; contributors, with
+the revision of their drawings (what the personal pad checks) and whether they are blocked.
 
 Existing samples get a NULL status ("not scored yet"); the server and ``digitpad
 moderate`` score them on their first run. Plain nullable columns, which SQLite adds
@@ -40,7 +41,13 @@ def upgrade() -> None:
     op.create_table(
         "contributors",
         sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("revision", sa.BigInteger(), nullable=False, server_default="0"),
         sa.Column("blocked_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    # Every contributor with drawings starts at revision 1 (revisions.py).
+    op.execute(
+        "INSERT INTO contributors (id, revision) "
+        "SELECT DISTINCT contributor, 1 FROM samples WHERE contributor IS NOT NULL"
     )
 
 
