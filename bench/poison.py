@@ -11,7 +11,8 @@ defaults) trains a new version, and the other writers are read with it.
 
 Attacks: ``flip`` (every digit labelled as another, one fixed mapping), ``targeted``
 (copies of 7s labelled 1), ``random`` (any wrong label), ``camouflaged`` (flips, with a
-third of each attacker's drawings honestly labelled to look trustworthy).
+third of each attacker's drawings honestly labelled to look trustworthy), ``patient``
+(three honest labels for every flipped one).
 
 Printed, as a Markdown table: for each attack and level, the share of wrong-labelled
 attack drawings flagged (recall), the share of flagged drawings that are attacks
@@ -47,7 +48,7 @@ from app.store import ModelRegistry, ModerationStore, NewSample, open_store
 from bench.domain import contributing_writers
 from bench.finetune_real import as_proxy
 
-ATTACKS = ("flip", "targeted", "random", "camouflaged")
+ATTACKS = ("flip", "targeted", "random", "camouflaged", "patient")
 FLIP = np.array([7, 4, 5, 8, 9, 6, 0, 1, 3, 2])  # no digit to itself
 SLIGHT = Distortion(rotation_deg=4.0, shear=0.1, stretch=0.08)
 MOST_PER_ATTACKER = 40
@@ -77,6 +78,7 @@ def attack(
             "targeted": 1,
             "random": int((source.label + rng.integers(1, 10)) % 10),
             "camouflaged": int(FLIP[source.label]) if n % 3 else source.label,
+            "patient": int(FLIP[source.label]) if n % 4 == 3 else source.label,
         }[kind]
         strokes = [s.tolist() for s in moved]
         out.append(Contribution(strokes, label, f"attacker-{n % ids}", label != source.label))

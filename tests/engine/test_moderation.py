@@ -63,7 +63,7 @@ def test_a_record_starts_at_the_prior_and_follows_what_supports_the_labels() -> 
     assert record(0, 0) == pytest.approx(PRIOR_TRUST)
     assert record(0, 40) < 0.1 and record(39, 40) > 0.9
     assert record(1, 1) > record(1, 2)
-    assert trust(0.5, 0) == pytest.approx(0.5) and trust(0.9, -5) < 0.1
+    assert trust(0.5, 0) == pytest.approx(0.5) and trust(0.9, -5) < 0.5 < trust(0.9, -4)
 
 
 def population(rng: np.random.Generator) -> tuple[np.ndarray, ...]:
