@@ -13,7 +13,9 @@ from tests.shapes import ONE, SEVEN, Shape
 
 pytestmark = pytest.mark.browser
 
-IMAGES_RENDERED = "[...document.querySelectorAll('#mine-gallery img')].every(i => i.complete)"
+# A function, not an expression: Playwright evals an expression again on every poll, and
+# the polls after the first run under the page's CSP, which refuses eval (a flaky wait).
+IMAGES_RENDERED = "() => [...document.querySelectorAll('#mine-gallery img')].every(i => i.complete)"
 
 
 def is_save(response: Response) -> bool:
