@@ -4,8 +4,9 @@
  * admin token it offers Relabel (PATCH /api/samples/{id}) and Delete (DELETE
  * /api/samples/{id}), each asked in a panel inside the tile, its error shown there. On
  * the page of one's own drawings (`own`: the contributor id), it offers Delete alone,
- * through DELETE /api/contributors/{own}/samples/{id}, with no token. The image, the
- * meta line and the digit buttons are shared with the review queue (review-item.js).
+ * through DELETE /api/contributors/{own}/samples/{id}, with no token, and says where
+ * moderation left the drawing (its status). The image, the meta line and the digit
+ * buttons are shared with the review queue (review-item.js).
  */
 
 import { adminApi, api } from "./api.js";
@@ -29,6 +30,14 @@ export function predictionChip(sample) {
 export function numberPlace(sample) {
   if (sample.number_id === null || sample.number_id === undefined) return "";
   return `digit ${sample.number_position + 1} of number #${sample.number_id}`;
+}
+
+/** A drawing's moderation status in words: [text, CSS class], for its owner. */
+export function statusChip(status) {
+  if (status === "accepted") return ["accepted", "chip-ok"];
+  if (status === "flagged") return ["waiting for review", "chip-warn"];
+  if (status === "rejected") return ["rejected", "chip-danger"];
+  return ["not checked yet", "chip-muted"]; // null: moderation has not scored it yet
 }
 
 /** The 28x28 image the model saw, scaled up pixel for pixel by CSS. */
@@ -99,9 +108,11 @@ export class SampleTile {
     this.error.hidden = true;
 
     const body = el("div", "tile-body", this.reading, meta);
+    if (own) body.append(this.statusLine());
     this.node = el("li", "tile", this.image, body, this.actions, this.panel, this.error);
     this.node.dataset.testid = "tile";
     this.node.dataset.sampleId = String(sample.id);
+    if (own) this.node.dataset.status = sample.status ?? "";
     this.fillReading();
     this.showActions();
   }
@@ -121,6 +132,14 @@ export class SampleTile {
     label.title = "Label";
     this.reading.replaceChildren(label, prediction);
     this.image.alt = `${aDigit(sample.label)}, 28 × 28 pixels as the model saw it`;
+  }
+
+  /** Where moderation left one's own drawing, as a chip. */
+  statusLine() {
+    const [text, kind] = statusChip(this.sample.status);
+    const chip = el("span", `chip ${kind}`, text);
+    chip.dataset.testid = "status";
+    return el("p", "tile-status", chip);
   }
 
   /** Offer the actions while there is a token (or the drawing is one's own) and no
