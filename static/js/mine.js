@@ -1,7 +1,8 @@
 /**
  * mine.js: "My drawings" (/mine). The drawings this browser saved, found by its
  * contributor id (contributor.js): GET /api/contributors/{id}/samples, newest first, a
- * page at a time, one tile each (sample-tiles.js, with Delete alone); a link to download
+ * page at a time, one tile each (sample-tiles.js, with Delete alone and the drawing's
+ * moderation status: accepted, waiting for review, rejected); a link to download
  * them as ndjson; "Delete all my drawings" (DELETE /api/contributors/{id}) behind a
  * question. The server answers 404 for an id with no drawings: the page then says so.
  */

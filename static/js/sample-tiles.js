@@ -4,7 +4,9 @@
  * admin token it offers Relabel (PATCH /api/samples/{id}) and Delete (DELETE
  * /api/samples/{id}), each asked in a panel inside the tile, its error shown there. On
  * the page of one's own drawings (`own`: the contributor id), it offers Delete alone,
- * through DELETE /api/contributors/{own}/samples/{id}, with no token.
+ * through DELETE /api/contributors/{own}/samples/{id}, with no token, and says where
+ * moderation left the drawing (its status). The image, the meta line and the digit
+ * buttons are shared with the review queue (review-item.js).
  */
 
 import { adminApi, api } from "./api.js";
@@ -30,6 +32,51 @@ export function numberPlace(sample) {
   return `digit ${sample.number_position + 1} of number #${sample.number_id}`;
 }
 
+/** A drawing's moderation status in words: [text, CSS class], for its owner. */
+export function statusChip(status) {
+  if (status === "accepted") return ["accepted", "chip-ok"];
+  if (status === "flagged") return ["waiting for review", "chip-warn"];
+  if (status === "rejected") return ["rejected", "chip-danger"];
+  return ["not checked yet", "chip-muted"]; // null: moderation has not scored it yet
+}
+
+/** The 28x28 image the model saw, scaled up pixel for pixel by CSS. */
+export function tileImage(sample, className = "tile-image") {
+  const image = el("img", className);
+  image.width = 28;
+  image.height = 28;
+  image.decoding = "async";
+  image.src = sample.image_url;
+  image.alt = `${aDigit(sample.label)}, 28 × 28 pixels as the model saw it`;
+  return image;
+}
+
+/** The small print under a drawing: its id, number, source and when it was saved. */
+export function tileMeta(sample) {
+  const meta = el("p", "tile-meta", el("span", "tile-id", `#${sample.id}`));
+  const place = numberPlace(sample);
+  if (place) meta.append(el("span", "tile-number", place));
+  if (sample.source) meta.append(el("span", null, sample.source));
+  const time = el("time", null, formatDate(sample.created_at));
+  time.dateTime = sample.created_at;
+  meta.append(time);
+  return meta;
+}
+
+/** Buttons 0 to 9 that call `pick(digit)`, the drawing's `label` disabled. */
+export function digitButtons(label, pick, name) {
+  const digits = el("div", "tile-digits");
+  digits.setAttribute("role", "group");
+  digits.setAttribute("aria-label", name);
+  for (let d = 0; d < 10; d += 1) {
+    const b = button(String(d), "btn btn-small", `relabel-${d}`);
+    b.disabled = d === label;
+    b.addEventListener("click", () => pick(d));
+    digits.append(b);
+  }
+  return digits;
+}
+
 export class SampleTile {
   /**
    * `sample`: an item of GET /api/samples. `token()`: the admin token typed on the page;
@@ -43,18 +90,8 @@ export class SampleTile {
     this.onRelabelled = onRelabelled;
     this.onGone = onGone;
 
-    this.image = el("img", "tile-image");
-    this.image.width = 28;
-    this.image.height = 28;
-    this.image.decoding = "async";
-    this.image.src = sample.image_url;
-    const meta = el("p", "tile-meta", el("span", "tile-id", `#${sample.id}`));
-    const place = numberPlace(sample);
-    if (place) meta.append(el("span", "tile-number", place));
-    if (sample.source) meta.append(el("span", null, sample.source));
-    const time = el("time", null, formatDate(sample.created_at));
-    time.dateTime = sample.created_at;
-    meta.append(time);
+    this.image = tileImage(sample);
+    const meta = tileMeta(sample);
     this.reading = el("p", "tile-reading");
 
     const relabel = button("Relabel", "btn btn-small", "relabel");
@@ -71,9 +108,11 @@ export class SampleTile {
     this.error.hidden = true;
 
     const body = el("div", "tile-body", this.reading, meta);
+    if (own) body.append(this.statusLine());
     this.node = el("li", "tile", this.image, body, this.actions, this.panel, this.error);
     this.node.dataset.testid = "tile";
     this.node.dataset.sampleId = String(sample.id);
+    if (own) this.node.dataset.status = sample.status ?? "";
     this.fillReading();
     this.showActions();
   }
@@ -93,6 +132,14 @@ export class SampleTile {
     label.title = "Label";
     this.reading.replaceChildren(label, prediction);
     this.image.alt = `${aDigit(sample.label)}, 28 × 28 pixels as the model saw it`;
+  }
+
+  /** Where moderation left one's own drawing, as a chip. */
+  statusLine() {
+    const [text, kind] = statusChip(this.sample.status);
+    const chip = el("span", `chip ${kind}`, text);
+    chip.dataset.testid = "status";
+    return el("p", "tile-status", chip);
   }
 
   /** Offer the actions while there is a token (or the drawing is one's own) and no
@@ -132,15 +179,8 @@ export class SampleTile {
   }
 
   openRelabel() {
-    const digits = el("div", "tile-digits");
-    digits.setAttribute("role", "group");
-    digits.setAttribute("aria-label", `New label for drawing #${this.sample.id}`);
-    for (let d = 0; d < 10; d += 1) {
-      const b = button(String(d), "btn btn-small", `relabel-${d}`);
-      b.disabled = d === this.sample.label;
-      b.addEventListener("click", () => this.relabel(d));
-      digits.append(b);
-    }
+    const name = `New label for drawing #${this.sample.id}`;
+    const digits = digitButtons(this.sample.label, (d) => this.relabel(d), name);
     this.openPanel(el("p", "tile-question", "New label:"), digits, this.cancelButton());
   }
 

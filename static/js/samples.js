@@ -3,12 +3,13 @@
  * (GET /api/samples?label=&wrong=true&limit=, then the answer's `next`), one tile each
  * (sample-tiles.js), and the count line (GET /api/stats). The filters and `?limit=`
  * (default 24) live in the URL. The admin token is kept for the tab, shared with the
- * model page.
+ * model page; with it, the review queue (review.js) takes the gallery's place.
  */
 
 import { api, apiPath, bindTokenField } from "./api.js";
 import { byId, el, setBusy } from "./dom.js";
 import { countOf, formatCount, percent } from "./format.js";
+import { initReview } from "./review.js";
 import { isWrong, SampleTile } from "./sample-tiles.js";
 
 const DEFAULT_LIMIT = 24;
@@ -175,6 +176,21 @@ export function init() {
   });
   bindTokenField(tokenInput, () => {
     for (const tile of tiles) tile.showActions();
+  });
+  // The queue and the gallery take turns; back from the queue, the gallery and the
+  // count are loaded again, as the decisions changed them.
+  const showGallery = (shown) => {
+    byId("gallery-view").hidden = !shown;
+    byId("filters").hidden = !shown;
+  };
+  initReview({
+    tokenInput,
+    onOpen: () => showGallery(false),
+    onClose: () => {
+      showGallery(true);
+      refreshCount();
+      applyFilters();
+    },
   });
 
   refreshCount();

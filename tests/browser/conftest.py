@@ -6,6 +6,9 @@ through Playwright: missing, the tests are skipped, or fail when ``CI`` is "true
 ``pages.open(device, path)`` opens fresh pages, and ``desktop`` and ``phone`` are the
 drawing page on each (1280x800; 390x844 with touch at 3x); a test fails if a page
 raised a JavaScript error or logged one (a CSP violation, a failed request).
+``live_server`` has no admin token (admin requests answer 403); ``admin_server`` is a
+server of one test's own with ``ADMIN_TOKEN``, and ``admin_pages`` and ``admin_api``
+drive it.
 
 Set ``SCREENSHOTS_DIR`` (e.g. docs/screenshots) to keep the layout tests' screenshots.
 """
@@ -33,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 START_TIMEOUT = 30.0  # seconds for the server to answer /healthz
+ADMIN_TOKEN = "browser-test-admin-token"
 
 
 @pytest.fixture(scope="session")
@@ -59,13 +63,35 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def pages(browser: Browser, live_server: str) -> Iterator[Pages]:
-    """Open pages with ``pages.open(device, path)``; the test fails afterwards if a page
-    raised a JavaScript error or logged an error (a CSP violation, a failed request)."""
-    opened = Pages(browser, live_server)
+def admin_server(tmp_path: Path) -> Iterator[str]:
+    """The base URL of a real server with DIGITPAD_ADMIN_TOKEN set to ADMIN_TOKEN and an
+    empty database of its own, for one test (what is flagged is the test's alone)."""
+    env = {
+        "DIGITPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'admin.db'}",
+        "DIGITPAD_ADMIN_TOKEN": ADMIN_TOKEN,
+    }
+    with running_server(env, tmp_path / "admin-server.log", timeout=START_TIMEOUT) as url:
+        yield url
+
+
+def _pages(browser: Browser, base_url: str) -> Iterator[Pages]:
+    opened = Pages(browser, base_url)
     yield opened
     errors = opened.close()
     assert not errors, "errors in the page:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def pages(browser: Browser, live_server: str) -> Iterator[Pages]:
+    """Open pages with ``pages.open(device, path)``; the test fails afterwards if a page
+    raised a JavaScript error or logged an error (a CSP violation, a failed request)."""
+    yield from _pages(browser, live_server)
+
+
+@pytest.fixture
+def admin_pages(browser: Browser, admin_server: str) -> Iterator[Pages]:
+    """`pages` on `admin_server`."""
+    yield from _pages(browser, admin_server)
 
 
 @pytest.fixture
@@ -84,6 +110,13 @@ def phone(pages: Pages) -> Page:
 def api(live_server: str) -> Iterator[httpx.Client]:
     """An HTTP client for the live server's API."""
     with httpx.Client(base_url=live_server, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def admin_api(admin_server: str) -> Iterator[httpx.Client]:
+    """An HTTP client for `admin_server`'s API (it sends no token unless told)."""
+    with httpx.Client(base_url=admin_server, timeout=10) as client:
         yield client
 
 

@@ -13,7 +13,9 @@ from tests.shapes import ONE, SEVEN, Shape
 
 pytestmark = pytest.mark.browser
 
-IMAGES_RENDERED = "[...document.querySelectorAll('#mine-gallery img')].every(i => i.complete)"
+# A function, not an expression: Playwright evals an expression again on every poll, and
+# the polls after the first run under the page's CSP, which refuses eval (a flaky wait).
+IMAGES_RENDERED = "() => [...document.querySelectorAll('#mine-gallery img')].every(i => i.complete)"
 
 
 def is_save(response: Response) -> bool:
@@ -68,6 +70,7 @@ def test_a_browser_sees_and_deletes_its_own_drawings(pages: Pages, api: httpx.Cl
     assert api.get("/api/stats").json()["total"] == total - 1
 
     page.reload()
+    expect(page.locator("#mine-gallery [data-testid='tile']")).to_have_count(2)  # loaded
     assert tile_ids(page) == mine[1::-1]  # the server's list, not the page's memory
     page.locator("#mine-forget").click()
     expect(page.locator("#mine-confirm")).to_be_visible()
@@ -81,6 +84,29 @@ def test_a_browser_sees_and_deletes_its_own_drawings(pages: Pages, api: httpx.Cl
     page.reload()
     expect(page.locator("#mine-empty")).to_be_visible()
     expect(page.locator("#mine-count")).to_have_text("")
+
+
+def test_each_drawing_says_where_moderation_left_it(pages: Pages, api: httpx.Client) -> None:
+    page = pages.open("desktop")
+    right = save(page, ONE, 1)
+    doubtful = save(page, ONE, 8)  # the model reads a 1: flagged for review
+    statuses = {i: api.get(f"/api/samples/{i}").json()["status"] for i in (right, doubtful)}
+    assert statuses == {right: "accepted", doubtful: "flagged"}
+
+    page.goto("/mine")
+    gallery = page.locator("#mine-gallery")
+    expect(gallery.get_by_test_id("tile")).to_have_count(2)
+    flagged = gallery.locator(f"[data-sample-id='{doubtful}']")
+    expect(flagged).to_have_attribute("data-status", "flagged")
+    expect(flagged.get_by_test_id("status")).to_have_text("waiting for review")
+    accepted = gallery.locator(f"[data-sample-id='{right}']")
+    expect(accepted.get_by_test_id("status")).to_have_text("accepted")
+    expect(page.locator(".privacy")).to_contain_text("waiting for review")
+    # Leave no flagged drawing behind for the other tests of the shared server.
+    page.locator("#mine-forget").click()
+    page.locator("#mine-forget-confirm").click()
+    expect(page.locator("#mine-empty")).to_be_visible()
+    assert api.get(f"/api/samples/{doubtful}").status_code == 404
 
 
 def test_layout_fits_and_screenshot(pages: Pages, screenshot_dir: Path) -> None:

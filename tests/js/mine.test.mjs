@@ -1,8 +1,10 @@
-// "My drawings": the count line and the API paths (static/js/mine.js).
+// "My drawings": the count line and the API paths (static/js/mine.js), and each drawing's
+// status (sample-tiles.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { mineCount, minePaths } from "../../static/js/mine.js";
+import { statusChip } from "../../static/js/sample-tiles.js";
 
 test("the count line says how many drawings this browser saved, nothing for none", () => {
   assert.equal(mineCount(0), "");
@@ -18,4 +20,11 @@ test("the paths name the contributor id, escaped", () => {
     forget: `/api/contributors/${id}`,
   });
   assert.equal(minePaths("a/b").forget, "/api/contributors/a%2Fb");
+});
+
+test("one's own drawing says where moderation left it", () => {
+  assert.deepEqual(statusChip("accepted"), ["accepted", "chip-ok"]);
+  assert.deepEqual(statusChip("flagged"), ["waiting for review", "chip-warn"]);
+  assert.deepEqual(statusChip("rejected"), ["rejected", "chip-danger"]);
+  assert.deepEqual(statusChip(null), ["not checked yet", "chip-muted"]);
 });
