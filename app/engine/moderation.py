@@ -238,7 +238,8 @@ def reasons(
     contributor's record; empty when nothing speaks against it."""
     out = []
     if read != label and p_label < 0.5:
-        out.append(f"the model reads {read}, giving {label} only {p_label:.1%}")
+        given = "under 0.1%" if p_label < 0.001 else f"only {p_label:.1%}"
+        out.append(f"the model reads {read}, giving {label} {given}")
     if disagree > agree:
         out.append(
             f"similar drawings by others are mostly labelled otherwise "
