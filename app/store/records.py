@@ -114,3 +114,5 @@ class Stats:
     """Samples stored with the prediction shown at the time."""
     prediction_matched: int
     """Of those, how many the model got right (prediction == label)."""
+    per_status: dict[str, int]
+    """Samples per moderation status: accepted, flagged, rejected, and unscored."""

@@ -21,7 +21,7 @@ from app.store.db import check_connection, create_store_engine, migrate
 from app.store.fields import DIGITS, digit, new_values, to_sample
 from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber
 from app.store.revisions import bump, revision
-from app.store.tables import NUMBER_LENGTH, NumberRow, SampleRow, as_utc
+from app.store.tables import NUMBER_LENGTH, SAMPLE_STATUSES, NumberRow, SampleRow, as_utc
 
 T = TypeVar("T")
 
@@ -181,7 +181,9 @@ class SampleStore:
         return Page(items=items[:limit], next_before_id=items[limit - 1].id)
 
     def stats(self) -> Stats:
-        """Totals, samples per label, and how often the stored prediction was right."""
+        """Totals, samples per label and per status, and how often the stored prediction
+        was right."""
+        statuses = select(SampleRow.status, func.count()).group_by(SampleRow.status)
         query = select(
             SampleRow.label,
             func.count(),
@@ -195,11 +197,13 @@ class SampleStore:
                 per_label[label] = count
                 with_prediction += predicted
                 prediction_matched += matched
+            per_status = {status or "unscored": n for status, n in session.execute(statuses)}
         return Stats(
             total=sum(per_label.values()),
             per_label=per_label,
             with_prediction=with_prediction,
             prediction_matched=prediction_matched,
+            per_status={s: per_status.get(s, 0) for s in (*SAMPLE_STATUSES, "unscored")},
         )
 
     def contributor_revision(self, contributor: str) -> int:

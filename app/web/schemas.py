@@ -168,6 +168,10 @@ class Stats(BaseModel):
     prediction_accuracy: float | None = Field(
         description="prediction_matched / with_prediction (null when there are none)."
     )
+    per_status: dict[str, int] = Field(
+        description="Samples per moderation status: accepted, flagged (waiting for review), "
+        "rejected, unscored."
+    )
 
 
 class ModelVersionOut(BaseModel):

@@ -41,9 +41,16 @@ export function withFilters(search, { label, wrong }) {
 export const matches = (s, { label, wrong }) =>
   (label === null || s.label === label) && (!wrong || isWrong(s));
 
-/** The count line from GET /api/stats. */
+/** The count line from GET /api/stats: the gallery shows the accepted drawings. */
 export function countLine(s) {
-  const parts = [countOf(s.total, "drawing")];
+  const accepted = s.per_status?.accepted;
+  const waiting = s.per_status?.flagged ?? 0;
+  let shown = countOf(s.total, "drawing");
+  if (typeof accepted === "number") {
+    shown = `${countOf(accepted, "accepted drawing")} of ${formatCount(s.total)}`;
+    if (waiting) shown += ` (${formatCount(waiting)} waiting for review)`;
+  }
+  const parts = [shown];
   if (typeof s.prediction_accuracy === "number") {
     const right = `${formatCount(s.prediction_matched)} of ${formatCount(s.with_prediction)}`;
     parts.push(`live accuracy ${percent(s.prediction_accuracy)} (${right} read right)`);

@@ -42,6 +42,18 @@ test("a relabelled drawing stays in the gallery only if it still matches the fil
   assert.equal(matches({ label: 7, predicted: 7 }, { label: null, wrong: true }), false);
 });
 
+test("the count line says how many drawings are shown, and waiting for review", () => {
+  const per_status = { accepted: 1, flagged: 2, rejected: 0, unscored: 0 };
+  assert.equal(
+    countLine({ total: 3, per_status }),
+    "1 accepted drawing of 3 (2 waiting for review)",
+  );
+  assert.equal(
+    countLine({ total: 4, per_status: { ...per_status, accepted: 4, flagged: 0 } }),
+    "4 accepted drawings of 4",
+  );
+});
+
 test("the count line gives the live accuracy when there is one", () => {
   assert.equal(countLine({ total: 1 }), "1 drawing");
   const stats = {

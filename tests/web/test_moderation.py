@@ -30,6 +30,8 @@ def test_a_contribution_gets_its_status_at_once(client: TestClient) -> None:
     assert {s["status"] for s in honest(client, "honest", 0)} == {"accepted"}
     bot = [post(client, 8, f"bot-{i}") for i in range(3)]  # 1s labelled 8
     assert {s["status"] for s in bot} == {"flagged"}
+    counted = client.get("/api/stats").json()["per_status"]
+    assert counted == {"accepted": 10, "flagged": 3, "rejected": 0, "unscored": 0}
 
 
 def test_the_public_sees_accepted_drawings_and_admins_the_flagged_with_reasons(

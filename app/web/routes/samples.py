@@ -280,4 +280,5 @@ def stats(store: StoreDep) -> Stats:
         with_prediction=s.with_prediction,
         prediction_matched=s.prediction_matched,
         prediction_accuracy=s.prediction_matched / s.with_prediction if s.with_prediction else None,
+        per_status=s.per_status,
     )
