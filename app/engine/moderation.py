@@ -50,7 +50,7 @@ RECORD_BOUNDS = (0.01, 0.99)
 SUPPORT_SHARPNESS = 2.0
 RECORD_WEIGHT = 2.0  # a record's log-odds count twice: see the module's docstring
 ACCEPT = 0.5  # trust from which a drawing is accepted
-CHUNK_CELLS = 1 << 23  # similarities computed at once in `nearest_others` (32 MB)
+CHUNK_CELLS = 1 << 21  # similarities computed at once in `nearest_others` (8 MB)
 TRUSTED = 0.9  # record from which a contributor's drawings may judge a fine-tune
 
 Floats = npt.NDArray[np.float64]

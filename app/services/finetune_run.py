@@ -32,7 +32,8 @@ from app.engine.train import EpochStats, train
 from app.engine.unipen import CREDIT as UNIPEN_CREDIT
 from app.engine.unipen import load_unipen, split_digits
 from app.services.datasets import load_mnist_from_settings
-from app.services.moderation import moderate_all, referee
+from app.services.moderation import referee
+from app.services.moderation_batch import moderate_all
 from app.services.reading import limits, stored_ink
 from app.store import ModelRegistry, ModerationStore, Sample, SampleStore
 
@@ -87,7 +88,8 @@ def run_finetune(
     moderated = moderate_all(
         store, ModerationStore(store.engine), referee(settings), limits(settings)
     )
-    samples = moderated.accepted()  # flagged and rejected drawings never train
+    accepted = moderated.accepted  # flagged and rejected drawings never train
+    samples = [s for s in store.iter_all() if s.id in accepted]
     if len(samples) < MIN_SAMPLES:
         raise ConfigError(
             f"expected at least {MIN_SAMPLES} accepted contributed drawings, got {len(samples)}"
@@ -177,7 +179,7 @@ def run_finetune(
     summary: dict[str, Any] = {
         "parent": parent,
         "samples": {
-            "total": len(moderated.samples),
+            "total": len(moderated.statuses),
             "statuses": moderated.counts,
             "train": len(train_idx),
             "held_out": len(test_idx),

@@ -1,6 +1,5 @@
-"""Moderation as the app runs it: a verdict for each new contribution at once, and every
-sample scored again in a batch (`moderate_all`: ``digitpad moderate``, before each
-fine-tune, and at the first start over samples not scored yet).
+"""Moderation as the app runs it: a verdict for each new contribution at once (every
+sample is also scored again in a batch, moderation_batch.py).
 
 The referee is the shipped model, which never trains on contributions, so its word on
 any contribution is out of sample. A new drawing is weighed (`engine.moderation`) by
@@ -14,7 +13,8 @@ bot's early drawings that passed are flagged as its record falls.
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +31,6 @@ from app.engine.moderation import (
     reasons,
     record,
     records_of,
-    score_all,
     support,
     trust,
 )
@@ -101,12 +100,9 @@ class Moderator:
             status=status_of(trusted),
             support=supported,
             trust=trusted,
-            evidence={
-                "read": int(p[0].argmax()),
-                "p_label": round(float(p[0, sample.label]), 6),
-                "agree": round(float(vote.agree[0]), 4),
-                "disagree": round(float(vote.disagree[0]), 4),
-            },
+            evidence=evidence_record(
+                int(p[0].argmax()), float(p[0, sample.label]), vote.agree[0], vote.disagree[0]
+            ),
         )
 
     def _refresh(self, store: SampleStore) -> None:
@@ -128,6 +124,17 @@ class Moderator:
                    for s in new]  # fmt: skip
         self._support = np.append(self._support, support)
         self._features = np.vstack([self._features, F])
+
+
+def evidence_record(read: int, p_label: float, agree: float, disagree: float) -> dict[str, Any]:
+    """A verdict's evidence as stored: what the model read and gave the label, and the
+    weight of other people's drawings for and against it."""
+    return {
+        "read": read,
+        "p_label": round(float(p_label), 6),
+        "agree": round(float(agree), 4),
+        "disagree": round(float(disagree), 4),
+    }
 
 
 def _usable(sample: Sample) -> bool:
@@ -197,68 +204,6 @@ def contribute_number(
 def referee(settings: Settings) -> Reader:
     """The model moderation asks: the shipped one, which never trains on contributions."""
     return Reader(checkpoint.load(settings.model_dir / SHIPPED_MODEL))
-
-
-@dataclass(frozen=True)
-class Moderated:
-    """What a batch run found: the samples as scored, and each contributor's record."""
-
-    samples: list[Sample]
-    records: dict[str, float]
-    counts: dict[str, int]  # samples per status
-
-    def accepted(self) -> list[Sample]:
-        """The samples whose status is accepted."""
-        return [s for s in self.samples if s.verdict and s.verdict.status == "accepted"]
-
-
-def moderate_all(
-    store: SampleStore, moderation: ModerationStore, referee: Reader, limits: Limits
-) -> Moderated:
-    """Score every sample again (`engine.moderation.score_all`) and store the verdicts;
-    an admin's decisions stay as they are, and blocked contributors' drawings speak for
-    nothing."""
-    samples = list(store.iter_all())
-    blocked = moderation.blocked()
-    keys = [s.contributor or f"\0{s.id}" for s in samples]
-    codes = {key: code for code, key in enumerate(dict.fromkeys(keys))}
-    owners = np.array([codes[k] for k in keys], dtype=np.int64)
-    p = np.zeros((len(samples), 10), np.float32)
-    F = np.zeros((len(samples), referee.image_features), np.float32)
-    for start in range(0, len(samples), BATCH):
-        part = samples[start : start + BATCH]
-        inks = [stored_ink(s, referee, limits) for s in part]
-        p[start : start + len(part)], F[start : start + len(part)] = referee.assess(inks)
-    admin = [s.verdict is not None and s.verdict.decided_by == "admin" for s in samples]
-    usable = np.array(
-        [not (a and s.verdict and s.verdict.status == "rejected") and s.contributor not in blocked
-         for a, s in zip(admin, samples, strict=True)], dtype=bool,
-    )  # fmt: skip
-    scores = score_all(p, F, [s.label for s in samples], owners, usable=usable)
-    scored = []
-    for i, s in enumerate(samples):
-        verdict = Verdict(
-            status=status_of(float(scores.trust[i])),
-            support=float(scores.support[i]),
-            trust=round(float(scores.trust[i]), 6),
-            evidence={
-                "read": int(scores.read[i]),
-                "p_label": round(float(scores.p_label[i]), 6),
-                "agree": round(float(scores.vote.agree[i]), 4),
-                "disagree": round(float(scores.vote.disagree[i]), 4),
-            },
-        )
-        if admin[i] and s.verdict is not None:
-            verdict = replace(s.verdict, support=verdict.support, evidence=verdict.evidence)
-        scored.append(replace(s, verdict=verdict))
-    moderation.set_verdicts((s.id, s.verdict) for s, a in zip(scored, admin, strict=True)
-                            if not a and s.verdict)  # fmt: skip
-    records = {k: float(scores.records[c]) for k, c in codes.items() if not k.startswith("\0")}
-    counts: dict[str, int] = {}
-    for s in scored:
-        status = s.verdict.status if s.verdict else "unscored"
-        counts[status] = counts.get(status, 0) + 1
-    return Moderated(scored, records, counts)
 
 
 def reasons_of(moderation: ModerationStore, samples: Sequence[Sample]) -> dict[int, list[str]]:

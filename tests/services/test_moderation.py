@@ -15,7 +15,8 @@ from app.engine.reader import Limits
 from app.services import finetune_run
 from app.services.finetune_run import FinetuneOptions, run_finetune
 from app.services.model_versions import seed
-from app.services.moderation import Moderator, contribute, moderate_all, referee
+from app.services.moderation import Moderator, contribute, referee
+from app.services.moderation_batch import moderate_all
 from app.services.reading import stored_ink
 from app.store import ModelRegistry, ModerationStore, NewSample, SampleStore, open_store
 from tests.shapes import DIGITS, strokes
@@ -83,13 +84,13 @@ def test_a_batch_scores_everything_and_keeps_an_admins_decisions(store: SampleSt
     assert moderation.unscored() == 11
     done = moderate_all(store, moderation, REFEREE, Limits())
     assert moderation.unscored() == 0
-    status = {s.id: s.verdict.status for s in done.samples if s.verdict}
+    status = done.statuses
     assert [status[i] for i in honest] == ["accepted"] * 10
     assert status[wrong] == "flagged" and status[kept] == "accepted"
     assert store.get(kept).verdict.decided_by == "admin"  # type: ignore[union-attr]
     assert done.counts == {"accepted": 11, "flagged": 1}
     assert done.records["bot"] < 0.8 < min(done.records[f"p{i}"] for i in range(3))
-    assert {s.id for s in done.accepted()} == {*honest, kept}
+    assert done.accepted == {*honest, kept}
 
 
 def test_a_flagged_drawing_never_reaches_training(

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.services.model_versions import load_version, seed
-from app.services.moderation import moderate_all
+from app.services.moderation_batch import moderate_all
 from app.store import JobStore, ModelRegistry, ModerationStore, StoreUnavailableError, open_store
 from app.web.runtime.follow import follow_active_version
 
