@@ -20,10 +20,9 @@ A drawing's *support* is ``sigmoid(SUPPORT_SHARPNESS · (model + neighbours))``,
 own evidence says, sharpened so that a drawing the model reads well counts as nearly one
 right label in its contributor's record; its *trust* is ``sigmoid(RECORD_WEIGHT ·
 logit(record) + model + neighbours)``. The record counts twice: on UNIPEN's test writers
-that accepted twice as many of the honest drawings the model misreads (0.8% of honest
-drawings flagged -> 0.3%) and still flagged every attack, including attackers who send
-three honest labels for every wrong one; at three times, those attackers' wrong labels
-began to pass. At least ``ACCEPT``: accepted, else
+(`bench/poison.py`) that halved the honest drawings flagged (0.8% -> 0.4%) and still
+flagged 99% to 100% of every attack, attackers who send three honest labels for every
+wrong one included; at three times, those attackers' wrong labels began to pass. At least ``ACCEPT``: accepted, else
 flagged for review. So an honest correction of a misread drawing, from a person whose
 labels are mostly right and whose drawing is not like other people's drawings of another
 digit, is accepted; a bot labelling 3s as 8s has a record near zero, and other people's
