@@ -74,6 +74,8 @@ class Moderator:
     def _clear(self) -> None:
         """Forget every sample taken in."""
         self._codes: dict[str, int] = {}
+        self._after = 0  # the last stored id looked at
+        self._n = 0
         self._ids = np.zeros(0, np.int64)
         self._labels = np.zeros(0, np.int64)
         self._owners = np.zeros(0, np.int64)
@@ -81,17 +83,19 @@ class Moderator:
         self._features = np.zeros((0, self.referee.image_features), np.float32)
         self._built_at = time.monotonic()
 
-    def judge(self, store: SampleStore, moderation: ModerationStore, sample: NewSample) -> Verdict:
+    def judge(self, moderation: ModerationStore, sample: NewSample) -> Verdict:
         """The verdict on a new sample (not stored yet), from the referee, other people's
         drawings and its contributor's record with it."""
         p, F = self.referee.assess([stored_ink(sample, self.referee, self.limits)])
         labels = np.array([sample.label])
         with self._lock:
-            self._refresh(store)
+            self._refresh(moderation)
+            n = self._n
             own = self._codes.get(sample.contributor or "", -1)
-            near = nearest_others(F, np.array([own]), self._features, self._owners)
-            weights = records_of(self._owners, self._support, len(self._codes) + 1)
-            vote = neighbour_vote(near, labels, self._labels, weights[self._owners])
+            owners = self._owners[:n]
+            near = nearest_others(F, np.array([own]), self._features[:n], owners)
+            weights = records_of(owners, self._support[:n], len(self._codes) + 1)
+            vote = neighbour_vote(near, labels, self._labels[:n], weights[owners])
         evidence = float(model_evidence(p, labels)[0] + vote.evidence[0])
         supported = float(support(evidence))
         count, summed = moderation.record(sample.contributor) if sample.contributor else (0, 0)
@@ -105,25 +109,42 @@ class Moderator:
             ),
         )
 
-    def _refresh(self, store: SampleStore) -> None:
-        """Take in the samples stored since the last call (all of them, now and then)."""
+    def _refresh(self, moderation: ModerationStore) -> None:
+        """Take in the samples stored since the last call (all of them, now and then): the
+        referee's features of the image each was stored with, not drawn again."""
         if time.monotonic() - self._built_at > REBUILD_SECONDS:
             self._clear()
-        after = int(self._ids[-1]) if len(self._ids) else 0
-        new = [s for s in store.iter_matching(after_id=after) if _usable(s)]
+        rows = moderation.stored_after(self._after)
+        if not rows:
+            return
+        self._after = rows[-1].id
+        new = [r for r in rows if r.status is not None and r.status != "rejected"]
         if not new:
             return
-        keys = [s.contributor or f"\0{s.id}" for s in new]  # no id: a contributor of its own
+        keys = [r.contributor or f"\0{r.id}" for r in new]  # no id: a contributor of its own
         for key in keys:
             self._codes.setdefault(key, len(self._codes))
-        _, F = self.referee.assess([stored_ink(s, self.referee, self.limits) for s in new])
-        self._ids = np.append(self._ids, [s.id for s in new])
-        self._labels = np.append(self._labels, [s.label for s in new])
-        self._owners = np.append(self._owners, [self._codes[key] for key in keys])
-        support = [s.verdict.support if s.verdict and s.verdict.support is not None else 0.5
-                   for s in new]  # fmt: skip
-        self._support = np.append(self._support, support)
-        self._features = np.vstack([self._features, F])
+        images = np.stack([np.frombuffer(r.pixels, np.uint8) for r in new]) / np.float32(255)
+        F = self.referee.features(images)[:, : self.referee.image_features]
+        self._grow(len(new))
+        part = slice(self._n, self._n + len(new))
+        self._ids[part] = [r.id for r in new]
+        self._labels[part] = [r.label for r in new]
+        self._owners[part] = [self._codes[key] for key in keys]
+        self._support[part] = [0.5 if r.support is None else r.support for r in new]
+        self._features[part] = F
+        self._n += len(new)
+
+    def _grow(self, extra: int) -> None:
+        """Room for ``extra`` more samples, doubling the arrays when they are full."""
+        if self._n + extra <= len(self._ids):
+            return
+        size = max(2 * len(self._ids), self._n + extra, 256)
+        for name in ("_ids", "_labels", "_owners", "_support", "_features"):
+            old = getattr(self, name)
+            grown = np.zeros((size, *old.shape[1:]), old.dtype)
+            grown[: self._n] = old[: self._n]
+            setattr(self, name, grown)
 
 
 def evidence_record(read: int, p_label: float, agree: float, disagree: float) -> dict[str, Any]:
@@ -135,11 +156,6 @@ def evidence_record(read: int, p_label: float, agree: float, disagree: float) ->
         "agree": round(float(agree), 4),
         "disagree": round(float(disagree), 4),
     }
-
-
-def _usable(sample: Sample) -> bool:
-    """Whether a stored sample may speak as a neighbour: scored, and not rejected."""
-    return sample.verdict is not None and sample.verdict.status != "rejected"
 
 
 def revisit(moderation: ModerationStore, contributor: str, added: Sequence[float]) -> None:
@@ -175,7 +191,7 @@ def contribute(
     """Store a contribution with its verdict (Forbidden for a blocked contributor), then
     restate its contributor's other drawings."""
     check_allowed(moderation, sample.contributor)
-    verdict = moderator.judge(store, moderation, sample)
+    verdict = moderator.judge(moderation, sample)
     stored = store.add(replace(sample, verdict=verdict), idempotency_key=idempotency_key)
     if sample.contributor is not None and verdict.support is not None:
         revisit(moderation, sample.contributor, [verdict.support])
@@ -192,7 +208,7 @@ def contribute_number(
 ) -> StoredNumber:
     """`contribute` for a number: each digit judged as a drawing of its own."""
     check_allowed(moderation, number.contributor)
-    judged = [replace(d, verdict=moderator.judge(store, moderation, d)) for d in digits]
+    judged = [replace(d, verdict=moderator.judge(moderation, d)) for d in digits]
     stored = store.add_number(number, judged, idempotency_key=idempotency_key)
     if number.contributor is not None:
         revisit(

@@ -37,6 +37,26 @@ class Scored:
     decided_by: str | None
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What moderation's index keeps of a stored sample."""
+
+    id: int
+    label: int
+    contributor: str | None
+    pixels: bytes  # 28x28 uint8, row-major
+    support: float | None
+    status: str | None
+
+
+_AFTER = (
+    select(SampleRow.id, SampleRow.label, SampleRow.contributor, SampleRow.pixels,
+           SampleRow.support, SampleRow.status)
+    .where(SampleRow.id > bindparam("after"))
+    .order_by(SampleRow.id)
+)  # fmt: skip
+
+
 class ModerationStore:
     """Statuses and blocked contributors in one database. Safe to share between threads."""
 
@@ -51,6 +71,12 @@ class ModerationStore:
         with self.engine.connect() as connection:
             count, summed = connection.execute(query).one()
         return int(count), float(summed or 0)
+
+    def stored_after(self, after_id: int) -> list[Stored]:
+        """Every sample with an id above ``after_id``, by id: only the few columns
+        moderation's index needs, not the strokes."""
+        with self.engine.connect() as connection:
+            return [Stored(*row) for row in connection.execute(_AFTER, {"after": after_id})]
 
     def scored_of(
         self, contributor: str, *, support_between: tuple[float, float] | None = None

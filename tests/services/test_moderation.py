@@ -48,14 +48,14 @@ def test_a_new_drawing_is_judged_by_the_model_others_and_its_contributor(
     for person in range(3):
         for d in range(10):
             contribute(store, moderation, moderator, drawn(d, d, f"p{person}", person * 10 + d))
-    honest = moderator.judge(store, moderation, drawn(3, 3, "new", 99))
+    honest = moderator.judge(moderation, drawn(3, 3, "new", 99))
     assert honest.status == "accepted" and honest.evidence is not None
     assert honest.evidence["read"] == 3 and honest.evidence["agree"] > 1
-    bot = moderator.judge(store, moderation, drawn(3, 8, "bot", 99))
+    bot = moderator.judge(moderation, drawn(3, 8, "bot", 99))
     assert bot.status == "flagged" and bot.evidence is not None
     assert bot.evidence["disagree"] > 1 and bot.evidence["agree"] == 0
     # Their own drawings are not "others": p0's next 3 is weighed against p1's and p2's only.
-    own = moderator.judge(store, moderation, drawn(3, 3, "p0", 98))
+    own = moderator.judge(moderation, drawn(3, 3, "p0", 98))
     assert own.evidence is not None and own.evidence["agree"] < honest.evidence["agree"]
 
 
