@@ -222,6 +222,12 @@ class Reader:
         """`features` of the inputs, the path part for those that came with a path."""
         return self._answers(inks, self.seen(_pixels(inks)))[1]
 
+    def image_features_of(self, X: Batch) -> npt.NDArray[np.float32]:
+        """The image part of `features` for images ``X`` (n, 784) in [0, 1], from the
+        first image network alone: (n, image_features) float32, rows of unit length."""
+        hidden = self.network.hidden_activations(self.seen(X))
+        return _unit(hidden[-1] if hidden else X)
+
     def assess(self, inks: Sequence[Ink]) -> tuple[Probabilities, npt.NDArray[np.float32]]:
         """`probabilities_of` the inputs (n, 10) and the image part of their `features_of`
         (n, image_features), each row of unit length, from one pass: what moderation

@@ -116,7 +116,12 @@ def new_sample(body: SampleIn, model: Reader, settings: Settings) -> NewSample:
     drawn with the model's pen, or its pixels), beside the body's fields.
 
     Raises InvalidInput (or EmptyDrawing) for a drawing the reader refuses."""
-    image = drawing_to_ink(body, model, settings).pixels
+    return sample_of(body, drawing_to_ink(body, model, settings))
+
+
+def sample_of(body: SampleIn, ink: Ink) -> NewSample:
+    """The sample to store for a checked body, with ``ink``'s image (`new_sample`)."""
+    image = ink.pixels
     return NewSample(
         label=body.label,
         pixels=np.rint(image * 255).astype(np.uint8),

@@ -13,7 +13,7 @@ bot's early drawings that passed are flagged as its record falls.
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ from app.engine.moderation import (
     support,
     trust,
 )
-from app.engine.reader import Limits, Reader
+from app.engine.reader import Ink, Limits, Reader
 from app.services.model_versions import SHIPPED_MODEL
 from app.services.reading import stored_ink
 from app.store import (
@@ -62,6 +62,14 @@ def check_allowed(moderation: ModerationStore, contributor: str | None) -> None:
         raise Forbidden("this contributor id is blocked: its contributions are refused")
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A drawing as a model drew it: the ink, and the model."""
+
+    ink: Ink
+    by: Reader
+
+
 class Moderator:
     """One worker's referee and its index of other contributions; thread-safe."""
 
@@ -83,10 +91,14 @@ class Moderator:
         self._features = np.zeros((0, self.referee.image_features), np.float32)
         self._built_at = time.monotonic()
 
-    def judge(self, moderation: ModerationStore, sample: NewSample) -> Verdict:
+    def judge(
+        self, moderation: ModerationStore, sample: NewSample, drawn: Ink | None = None
+    ) -> Verdict:
         """The verdict on a new sample (not stored yet), from the referee, other people's
-        drawings and its contributor's record with it."""
-        p, F = self.referee.assess([stored_ink(sample, self.referee, self.limits)])
+        drawings and its contributor's record with it. ``drawn``: the sample as the
+        referee draws it, if the caller has it (else it is drawn here)."""
+        ink = drawn or stored_ink(sample, self.referee, self.limits)
+        p, F = self.referee.assess([ink])
         labels = np.array([sample.label])
         with self._lock:
             self._refresh(moderation)
@@ -109,6 +121,13 @@ class Moderator:
             ),
         )
 
+    def same_drawing(self, drawn: Drawn | None) -> Ink | None:
+        """The ink of ``drawn`` if the referee would draw it the same (the serving model
+        preprocesses as the referee does), else None."""
+        if drawn is None or drawn.by.card.preprocessing != self.referee.card.preprocessing:
+            return None
+        return drawn.ink
+
     def _refresh(self, moderation: ModerationStore) -> None:
         """Take in the samples stored since the last call (all of them, now and then): the
         referee's features of the image each was stored with, not drawn again."""
@@ -125,7 +144,7 @@ class Moderator:
         for key in keys:
             self._codes.setdefault(key, len(self._codes))
         images = np.stack([np.frombuffer(r.pixels, np.uint8) for r in new]) / np.float32(255)
-        F = self.referee.features(images)[:, : self.referee.image_features]
+        F = self.referee.image_features_of(images)
         self._grow(len(new))
         part = slice(self._n, self._n + len(new))
         self._ids[part] = [r.id for r in new]
@@ -187,11 +206,14 @@ def contribute(
     moderator: Moderator,
     sample: NewSample,
     idempotency_key: str | None = None,
+    *,
+    drawn: Drawn | None = None,
 ) -> Sample:
     """Store a contribution with its verdict (Forbidden for a blocked contributor), then
-    restate its contributor's other drawings."""
+    restate its contributor's other drawings. ``drawn``: the sample as the serving
+    model drew it, used again if the referee would draw it the same."""
     check_allowed(moderation, sample.contributor)
-    verdict = moderator.judge(moderation, sample)
+    verdict = moderator.judge(moderation, sample, moderator.same_drawing(drawn))
     stored = store.add(replace(sample, verdict=verdict), idempotency_key=idempotency_key)
     if sample.contributor is not None and verdict.support is not None:
         revisit(moderation, sample.contributor, [verdict.support])

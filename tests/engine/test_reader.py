@@ -136,6 +136,16 @@ def test_features_have_an_image_part_and_a_path_part_for_drawings() -> None:
     assert reader().features(drawn.pixels.reshape(1, -1)).shape == (1, 8)  # images only
 
 
+def test_moderation_reads_probabilities_and_image_features_in_one_pass() -> None:
+    r = with_paths(0.3)
+    inks = [r.from_strokes(ONE, 280, 280, Limits()), Ink(strokes_to_pixels(ONE, 280, 280))]
+    p, F = r.assess(inks)
+    np.testing.assert_allclose(p, r.probabilities_of(inks), rtol=1e-5)
+    np.testing.assert_allclose(F, r.features_of(inks)[:, : r.image_features], rtol=1e-5)
+    X = np.stack([ink.pixels.reshape(-1) for ink in inks])
+    np.testing.assert_allclose(r.image_features_of(X), F, rtol=1e-5, atol=1e-6)
+
+
 def test_a_version_trained_upright_reads_images_with_their_slant_taken_out() -> None:
     network = MLP.initialise((784, 16, 10), "relu", np.random.default_rng(4))
     upright = Reader(checkpoint.unsaved(network, None, Preprocessing(deskew=True)))

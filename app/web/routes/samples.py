@@ -3,6 +3,7 @@ accept, reject, relabel) and delete (admin). The public listing shows accepted s
 
 import itertools
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -13,9 +14,9 @@ from app.config import Settings
 from app.engine.errors import InvalidInput, NotFound
 from app.engine.figures import encode_png
 from app.services import sample_files
-from app.services.drawing_input import Canvas, SampleIn, new_sample
+from app.services.drawing_input import Canvas, SampleIn, drawing_to_ink, sample_of
+from app.services.moderation import Drawn, reasons_of
 from app.services.moderation import contribute as contribute_sample
-from app.services.moderation import reasons_of
 from app.store import ModerationStore, Sample, SampleStore
 from app.web.deps import (
     AddressDep,
@@ -114,11 +115,12 @@ async def contribute(
     # Rendered on the event loop (as /predict does); only the database write waits in a
     # thread. A whole sync route in threads made the threads queue for the GIL, which
     # took the p99 at concurrency 16 from about 50 to 100 ms.
-    sample = new_sample(body, model, settings)
+    ink = drawing_to_ink(body, model, settings)
     await quotas.check(address, body.contributor)
     stored = await run_in_threadpool(
-        contribute_sample, store, moderation, moderator, sample, idempotency_key
-    )
+        partial(contribute_sample, drawn=Drawn(ink, model)),
+        store, moderation, moderator, sample_of(body, ink), idempotency_key,
+    )  # fmt: skip
     response.headers["Location"] = sample_url(request, stored.id)
     return _out(request, stored)
 
