@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pytest
 from sqlalchemy import event, text
 
-from app.store import ModerationStore, NewSample, Sample, SampleStore, open_store
+from app.store import ModerationStore, NewNumber, NewSample, Sample, SampleStore, open_store
 from app.store.samples import _LABELS
 
 
@@ -354,6 +354,9 @@ def test_a_contributors_revision_changes_with_every_change_to_their_drawings(
     first = store.add(sample(1, contributor="me")).id
     changed()
     store.add_many([sample(2, contributor="me"), sample(3, contributor="me")])
+    changed()
+    digits = [sample(1, contributor="me"), sample(2, contributor="me")]
+    store.add_number(NewNumber(label="12", split=[[0], [1]], contributor="me"), digits)
     changed()
     store.add(sample(4, contributor="someone-else"))
     assert store.contributor_revision("me") == seen[-1]  # nobody else's drawings count
