@@ -166,12 +166,17 @@ def evidence_of(supported: npt.ArrayLike) -> Floats:
     return np.log(s / (1 - s)) / SUPPORT_SHARPNESS
 
 
+def turning_point(records: npt.ArrayLike) -> Floats:
+    """The evidence at which a drawing's trust is ACCEPT (one half) for a contributor of
+    each record: more is accepted, less flagged. (n,) float64."""
+    r = np.asarray(records, dtype=np.float64)
+    return -RECORD_WEIGHT * np.log(r / (1 - r))
+
+
 def trust(records: npt.ArrayLike, evidence: npt.ArrayLike) -> Floats:
     """sigmoid(RECORD_WEIGHT · logit(record) + evidence): how likely each label is right,
     (n,) in (0, 1)."""
-    r = np.asarray(records, dtype=np.float64)
-    prior = RECORD_WEIGHT * np.log(r / (1 - r))
-    return sigmoid(prior + np.asarray(evidence, dtype=np.float64))
+    return sigmoid(np.asarray(evidence, dtype=np.float64) - turning_point(records))
 
 
 def records_of(owners: npt.NDArray[np.int64], support: npt.ArrayLike, n_owners: int) -> Floats:

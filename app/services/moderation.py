@@ -33,6 +33,7 @@ from app.engine.moderation import (
     records_of,
     support,
     trust,
+    turning_point,
 )
 from app.engine.reader import Ink, Limits, Reader
 from app.services.model_versions import SHIPPED_MODEL
@@ -48,7 +49,6 @@ from app.store import (
 )
 
 REBUILD_SECONDS = 300.0  # how often a worker's index is rebuilt (deleted samples leave it)
-BATCH = 1000  # drawings read at once in a batch
 
 
 def status_of(trusted: float) -> str:
@@ -186,7 +186,7 @@ def revisit(moderation: ModerationStore, contributor: str, added: Sequence[float
     count, summed = moderation.record(contributor)
     after = float(record(summed, count))
     before = float(record(summed - sum(added), count - len(added)))
-    edges = -np.log(np.array([before, after]) / (1 - np.array([before, after])))
+    edges = turning_point([before, after])
     low, high = support(edges.min()), support(edges.max())
     rows = moderation.scored_of(contributor, support_between=(float(low), float(high)))
     if not rows:

@@ -10,6 +10,7 @@ import pytest
 
 from app.config import Settings
 from app.engine.errors import ConfigError, Forbidden
+from app.engine.moderation import evidence_of, record, trust
 from app.engine.preprocess import strokes_to_pixels
 from app.engine.reader import Limits
 from app.services import finetune_run
@@ -135,3 +136,22 @@ def test_a_flagged_drawing_never_reaches_training(
     with pytest.raises(ConfigError, match="accepted contributed drawings, got 0"):
         run_finetune(settings, store, registry, options, command="test")
     store.close()
+
+
+def test_a_contributors_statuses_always_follow_their_record_now(store: SampleStore) -> None:
+    """After each contribution, every status is what their whole record says, though only
+    the drawings whose status can flip are read again."""
+    moderation, moderator = ModerationStore(store.engine), Moderator(REFEREE, Limits())
+    flips, previous = 0, []
+    for n in range(24):
+        label = (n + 3) % 10 if n in (0, 12) else n % 10  # two disputed labels
+        contribute(store, moderation, moderator, drawn(n % 10, label, "writer", n))
+        rows = moderation.scored_of("writer")
+        supports = np.array([r.support for r in rows])
+        whole = record(supports.sum(), len(rows))
+        expected = ["accepted" if t >= 0.5 else "flagged"
+                    for t in trust(np.full(len(rows), whole), evidence_of(supports))]  # fmt: skip
+        assert [r.status for r in rows] == expected, n
+        flips += sum(r.status != s for r, s in zip(rows, previous, strict=False))
+        previous = [r.status for r in rows]
+    assert flips  # some earlier drawing did change status on the way
