@@ -95,7 +95,8 @@ def test_the_gallery_shows_the_drawings_newest_first_as_the_model_saw_them(
     expect(wrong).to_contain_text("browser-test")
 
     stats = api.get("/api/stats").json()
-    expect(by_id(page, "count")).to_contain_text(f"{stats['total']} drawings")
+    shown = stats["per_status"]["accepted"]
+    expect(by_id(page, "count")).to_contain_text(f"{shown} accepted drawings of {stats['total']}")
     expect(by_id(page, "count")).to_contain_text("live accuracy")
     # Without a token there is nothing to relabel or delete with.
     expect(page.locator('[data-testid="relabel"]:visible')).to_have_count(0)
