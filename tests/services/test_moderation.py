@@ -94,6 +94,7 @@ def test_a_batch_scores_everything_and_keeps_an_admins_decisions(store: SampleSt
     assert done.accepted == {*honest, kept}
 
 
+@pytest.mark.slow  # fine-tunes three times: several seconds
 def test_a_flagged_drawing_never_reaches_training(
     tmp_path: Path, mnist_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
