@@ -3,12 +3,14 @@
 For each UNIPEN writer of the chosen part (test writers by default) who wrote more than k
 of every digit, k drawings of each digit are "saved" (chosen at random), and the rest of
 their digits are read by the model alone and with those k x 10 drawings as the
-contributor's own (`app.engine.personal`), for k = 1, 2, 3. Every drawing is replayed onto
-the page's canvas and read as ``POST /predict`` reads it. ``--tune`` also tries other
-sharpnesses κ (use it on the validation writers, which chose the default).
+contributor's own (`app.engine.personal`), for k = 1, 2, 3. Which drawings a writer saves
+moves the result by a few digits, so it is drawn ``--draws`` times (10 by default): the
+table gives the mean over the draws and the lowest and highest draw. Every drawing is
+replayed onto the page's canvas and read as ``POST /predict`` reads it. ``--tune`` also
+tries other sharpnesses κ (use it on the validation writers, which chose the default).
 
 Run:  DIGITPAD_UNIPEN_DIR=../shared/data/unipen .venv/bin/python bench/personal.py \\
-      [--model M] [--writers test|validation] [--tune]
+      [--model M] [--writers test|validation] [--draws 10] [--tune]
 """
 
 import argparse
@@ -68,7 +70,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=get_settings().model_dir / "default.npz")
     parser.add_argument("--writers", choices=("test", "validation"), default="test")
     parser.add_argument("--tune", action="store_true")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--draws", type=int, default=10)
     args = parser.parse_args()
     folder = get_settings().unipen_dir
     if folder is None:
@@ -82,14 +84,18 @@ def main() -> None:
         sharpnesses += [10.0, 20.0, 30.0, 40.0, 70.0, 100.0, 150.0]
     print(f"model {reader.version} ({len(reader.networks)} network(s)); UNIPEN {args.writers} "
           f"writers\n")  # fmt: skip
-    print("| saved per digit | writers | digits read | model alone | with their drawings |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    print("| saved per digit | writers | digits read | model alone | with their drawings | "
+          "lowest, highest draw |\n| ---: | ---: | ---: | ---: | ---: | ---: |")  # fmt: skip
     for k in SAVED:
-        splits = saved_and_rest(digits, k, np.random.default_rng([args.seed, k]))
+        draws = [
+            saved_and_rest(digits, k, np.random.default_rng([i, k])) for i in range(args.draws)
+        ]
         for sharpness in dict.fromkeys(sharpnesses):
-            alone, personal, total = accuracy(reader, replayed, splits, sharpness)
+            runs = np.array([accuracy(reader, replayed, s, sharpness) for s in draws])
+            alone, personal, total = runs.mean(axis=0)
             tuned = "" if sharpness == SHARPNESS else f" (κ {sharpness:g})"
-            print(f"| {k}{tuned} | {len(splits)} | {total:,} | {alone:.2%} | {personal:.2%} |")
+            print(f"| {k}{tuned} | {len(draws[0])} | {total:,.0f} | {alone:.2%} | {personal:.2%} | "
+                  f"{runs[:, 1].min():.2%}, {runs[:, 1].max():.2%} |")  # fmt: skip
 
 
 if __name__ == "__main__":
