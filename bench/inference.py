@@ -5,7 +5,10 @@ pointer would send them. End to end = strokes -> 28x28 preprocessing -> the read
 answer (the image networks and, for strokes, the trajectory networks), as the server
 reads a drawing, on one BLAS thread as the server runs. With a contributor: the same,
 plus what a prediction naming a contributor with 500 saved drawings adds (their
-signature read from a real SQLite store, their features kept in memory, the blend). A
+revision read from a real SQLite store, their features kept in memory, the blend),
+measured apart as the difference between the two, called in turn (a median of
+differences holds still on a busy machine where two medians taken a minute apart do
+not). A
 number: six such 7s written side by side on a 1,120x280 canvas, split and read as
 ``POST /predict/number`` reads it.
 Prints median and 99th-percentile latencies in milliseconds.
@@ -64,6 +67,21 @@ def timed(fn: Callable[[], object], repeats: int) -> list[float]:
     return out
 
 
+def paired(base: Callable[[], object], fn: Callable[[], object], repeats: int) -> list[float]:
+    """Milliseconds ``fn`` takes more than ``base``, call by call: the two alternate, after
+    a warm-up, so that both see the same moments of a busy machine."""
+    for _ in range(min(50, repeats)):
+        base(), fn()
+    out = []
+    for _ in range(repeats):
+        started = time.perf_counter_ns()
+        base()
+        middle = time.perf_counter_ns()
+        fn()
+        out.append((time.perf_counter_ns() - 2 * middle + started) / 1e6)
+    return out
+
+
 def summary(name: str, ms: list[float], per: int = 1) -> str:
     p99 = float(np.percentile(ms, 99))
     median = statistics.median(ms)
@@ -111,6 +129,13 @@ def main() -> None:
             "one drawing, end to end (strokes -> 28x28 -> probabilities)", timed(one, args.repeats)
         )
     )
+    print(summary("  of which preprocessing", preprocess_only))
+    print(
+        summary(
+            "  of which the forward pass",
+            timed(lambda: reader.probabilities(forward_only), args.repeats),
+        )
+    )
     number = write_number([seven(rng) for _ in range(6)], rng)
     strokes, wide = [s.tolist() for s in number.strokes], max(1120.0, number.width)
     assert reader.read_number(strokes, wide, 280, LIMITS).number == "777777"
@@ -140,14 +165,13 @@ def main() -> None:
                 timed(personal, args.repeats),
             )
         )
-        store.close()
-    print(summary("  of which preprocessing", preprocess_only))
-    print(
-        summary(
-            "  of which the forward pass",
-            timed(lambda: reader.probabilities(forward_only), args.repeats),
+        print(
+            summary(
+                "  of which their drawings (in turn with one alone)",
+                paired(one, personal, args.repeats),
+            )
         )
-    )
+        store.close()
     print(summary("one PNG upload (280x280 RGBA), end to end", timed(image, args.repeats // 2)))
     print(
         summary(

@@ -49,12 +49,14 @@ def has_path(features: Features, split: int) -> npt.NDArray[np.bool_]:
 @dataclass(frozen=True, eq=False)
 class Personal:
     """One contributor's labelled drawings, as the reader's features, grouped by digit
-    (make it with `Personal.of`)."""
+    (make it with `Personal.of`). Their similarity to a new drawing is one product: with
+    ``image`` for a drawing without a path, with ``joint`` for one with a path."""
 
-    features: Features  # (n, d), the drawings of each digit together, digits ascending
+    image: Features  # (n, split): the image part, the drawings of each digit together
+    joint: Features  # (n, d): [image, path] / 2 where a drawing has a path, [image, 0] not
     digits: npt.NDArray[np.int64]  # (g,) the digits drawn, ascending
-    starts: npt.NDArray[np.intp]  # (g,) where each digit's rows start in ``features``
-    split: int  # columns [0, split) describe the image, [split, d) the pen's path
+    starts: npt.NDArray[np.intp]  # (g,) where each digit's rows start
+    weight: npt.NDArray[np.float64]  # (g,) how much each digit's drawings count, 0..1
     drawn: npt.NDArray[np.bool_]  # (n,) whether a drawing has a path part
 
     @classmethod
@@ -74,12 +76,22 @@ class Personal:
             raise InvalidInput(f"expected labels in 0..9, got {y.min()}..{y.max()}")
         order = np.argsort(y, kind="stable")
         digits, starts = np.unique(y[order], return_index=True)
-        F = np.ascontiguousarray(F[order])
+        F = F[order]
         split = F.shape[1] if split is None else split
-        return cls(F, digits, starts, split, has_path(F, split))
+        drawn = has_path(F, split)
+        joint = F.copy()
+        joint[drawn] /= 2  # the mean of the two similarities for two drawings with a path
+        counts = np.diff([*starts, len(F)])
+        weight = np.minimum(1.0, counts / FULL)
+        return cls(np.ascontiguousarray(F[:, :split]), joint, digits, starts, weight, drawn)
+
+    @property
+    def split(self) -> int:
+        """Where the features' path part starts."""
+        return int(self.image.shape[1])
 
     def __len__(self) -> int:
-        return len(self.features)
+        return len(self.image)
 
 
 @dataclass(frozen=True)
@@ -95,17 +107,18 @@ def opinion(
 ) -> npt.NDArray[np.float64]:
     """(m, 10) log q: the second opinion for ``features`` (m, d), 0 for digits not drawn."""
     s = personal.split
-    similarity = features[:, :s] @ personal.features[:, :s].T  # (m, n) cosine similarities
-    if s < features.shape[1] and personal.drawn.any():
-        both = has_path(features, s)[:, None] & personal.drawn[None, :]
-        if both.any():
-            paths = features[:, s:] @ personal.features[:, s:].T
-            similarity = np.where(both, (similarity + paths) / 2, similarity)
+    with_path = has_path(features, s)
+    if with_path.all():  # the usual case: drawings that came as strokes
+        similarity = features @ personal.joint.T  # (m, n) cosine similarities
+    elif not with_path.any():
+        similarity = features[:, :s] @ personal.image.T
+    else:
+        similarity = np.empty((len(features), len(personal)), np.float32)
+        similarity[with_path] = features[with_path] @ personal.joint.T
+        similarity[~with_path] = features[~with_path, :s] @ personal.image.T
     closest = np.maximum.reduceat(similarity, personal.starts, axis=1)  # (m, g)
-    counts = np.diff([*personal.starts, len(personal)])
-    weight = sharpness * np.minimum(1.0, counts / FULL)
     log_q = np.zeros((len(features), 10))
-    log_q[:, personal.digits] = weight * (closest - NEUTRAL)
+    log_q[:, personal.digits] = sharpness * personal.weight * (closest - NEUTRAL)
     return log_q
 
 

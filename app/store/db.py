@@ -122,5 +122,10 @@ def _unavailable(context: ExceptionContext) -> StoreUnavailableError | None:
     StoreUnavailableError, wherever it happens: the web layer answers it with 503."""
     if not isinstance(context.sqlalchemy_exception, OperationalError):
         return None
-    where = context.engine.url.render_as_string(hide_password=True) if context.engine else "?"
-    return StoreUnavailableError(f"cannot use the database {where}: {context.original_exception}")
+    return unavailable_error(context.engine, context.original_exception)
+
+
+def unavailable_error(engine: Engine | None, error: BaseException) -> StoreUnavailableError:
+    """The StoreUnavailableError for the driver's ``error`` on ``engine``'s database."""
+    where = engine.url.render_as_string(hide_password=True) if engine else "?"
+    return StoreUnavailableError(f"cannot use the database {where}: {error}")

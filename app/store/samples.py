@@ -20,7 +20,7 @@ from sqlalchemy.sql import ColumnElement
 from app.store.db import check_connection, create_store_engine, migrate
 from app.store.fields import DIGITS, digit, new_values, to_sample
 from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber
-from app.store.revisions import bump, revision
+from app.store.revisions import bump, current
 from app.store.tables import NUMBER_LENGTH, SAMPLE_STATUSES, NumberRow, SampleRow, as_utc
 
 T = TypeVar("T")
@@ -210,8 +210,7 @@ class SampleStore:
         """The revision of one contributor's drawings (revisions.py), 0 if they never
         saved one: it changes whenever one of theirs is added, deleted, relabelled,
         rejected or accepted again. One lookup by primary key."""
-        with self.engine.connect() as connection:
-            return revision(connection, contributor)
+        return current(self.engine, contributor)
 
     def contributor_labels(self, contributor: str) -> dict[int, int]:
         """``{sample id: label}`` of one contributor's samples not rejected: one small

@@ -50,7 +50,7 @@ def test_only_the_contributors_own_drawings_count_and_changes_count_at_once(
     expected = READER.features(
         store.samples_of([first])[first].pixels.reshape(1, 784) / np.float32(255)
     )
-    np.testing.assert_allclose(mine.features, expected, rtol=1e-5)  # type: ignore[union-attr]
+    np.testing.assert_allclose(mine.joint, expected, rtol=1e-5)  # type: ignore[union-attr]
     assert labels_of(drawings.personal(READER, store, "someone-else")) == [3]
 
 
@@ -79,4 +79,6 @@ def test_drawings_saved_as_strokes_are_compared_by_their_path_too(store: SampleS
     mine = PersonalDrawings().personal(reader, store, "me")
     assert mine is not None and mine.split == reader.image_features == 16
     assert mine.digits.tolist() == [1, 2] and mine.drawn.tolist() == [True, False]
-    np.testing.assert_allclose(mine.features[0], reader.features_of([ink])[0], rtol=1e-5)
+    features = reader.features_of([ink])[0]  # both parts halved, as for any drawing with a path
+    np.testing.assert_allclose(mine.joint[0], features / 2, rtol=1e-5)
+    np.testing.assert_allclose(mine.image[0], features[:16], rtol=1e-5)

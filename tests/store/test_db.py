@@ -166,6 +166,20 @@ def test_ping_raises_when_the_sqlite_folder_is_gone(tmp_path: Path) -> None:
         store.ping()
 
 
+def test_the_revision_lookup_raises_as_the_engine_does(tmp_path: Path) -> None:
+    # It goes to the driver's connection directly (revisions.current), not through the engine.
+    unreachable = SampleStore(create_store_engine(UNREACHABLE_POSTGRES))
+    with pytest.raises(StoreUnavailableError, match="cannot use the database") as caught:
+        unreachable.contributor_revision("someone")
+    assert "secret-pw" not in str(caught.value)
+    unreachable.close()
+    store = open_store(f"sqlite:///{tmp_path / 'gone' / 'digitpad.db'}")
+    store.close()
+    shutil.rmtree(tmp_path / "gone")
+    with pytest.raises(StoreUnavailableError, match="unable to open database file"):
+        store.contributor_revision("someone")
+
+
 def test_open_store_raises_when_the_server_is_unreachable() -> None:
     with pytest.raises(StoreUnavailableError, match=r"127\.0\.0\.1:1/digitpad"):
         open_store(UNREACHABLE_POSTGRES)
