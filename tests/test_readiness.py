@@ -59,6 +59,8 @@ def test_postgres_stopped_and_started_again(cluster: Cluster, tmp_path: Path) ->
         ):
             assert response.status_code == 503, response.text
         assert httpx.post(f"{url}/predict", json=SEVEN).status_code == 200
+        mine = httpx.post(f"{url}/predict", json={**SEVEN, "contributor": "someone"})
+        assert mine.status_code == 200 and mine.json()["personal"] is None  # the network alone
 
         cluster.start()  # and back again, with what was stored
         wait_for_ready(url, ready=True)
