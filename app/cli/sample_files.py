@@ -14,7 +14,7 @@ from app.engine.errors import DigitpadError
 from app.engine.files import write_chunks_atomic
 from app.services.model_versions import load_version
 from app.services.sample_files import ExportCount, ImportReport, export_ndjson, import_ndjson
-from app.store import StoreUnavailableError, open_store
+from app.store import SAMPLE_STATUSES, StoreUnavailableError, open_store
 
 
 @main.command("export-samples")
@@ -39,14 +39,22 @@ from app.store import StoreUnavailableError, open_store
     default=0,
     help="Only samples with ids above this one (an earlier export's last key_id).",
 )
-def export_samples(fmt: str, out: Path | None, label: int | None, since: int) -> None:
+@click.option(
+    "--status",
+    type=click.Choice(SAMPLE_STATUSES),
+    default=None,
+    help="Only the drawings of this moderation status (default: every drawing stored).",
+)
+def export_samples(
+    fmt: str, out: Path | None, label: int | None, since: int, status: str | None
+) -> None:
     """Write the drawings as ndjson, by ascending id; samples stored as pixels only are
     left out, and so are contributor ids. A count goes to standard error."""
     count = ExportCount()
     try:
         store = open_store(get_settings().database_url)
         with contextlib.closing(store):
-            pieces = export_ndjson(store, label=label, since=since, count=count)
+            pieces = export_ndjson(store, label=label, since=since, status=status, count=count)
             if out is None:
                 for piece in pieces:
                     click.echo(piece, nl=False)  # bytes go to the binary stream as they are

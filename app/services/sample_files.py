@@ -108,10 +108,11 @@ def export_ndjson(
     label: int | None = None,
     since: int = 0,
     contributor: str | None = None,
+    status: str | None = None,
     count: ExportCount | None = None,
 ) -> Iterator[bytes]:
-    """The samples with ids above ``since`` (of one ``label``, of one ``contributor``, if
-    given; the contributor id is never written) as ndjson, by
+    """The samples with ids above ``since`` (of one ``label``, of one ``contributor``, of
+    one moderation ``status``, if given; the contributor id is never written) as ndjson, by
     ascending id, in pieces of about CHUNK_BYTES: memory stays bounded by one read batch
     (READ_BATCH samples) and one piece, however many there are. ``count`` is kept up to date.
     """
@@ -119,7 +120,7 @@ def export_ndjson(
     piece: list[bytes] = []
     size = 0
     matching = store.iter_matching(
-        label=label, after_id=since, contributor=contributor, batch_size=READ_BATCH
+        label=label, after_id=since, contributor=contributor, status=status, batch_size=READ_BATCH
     )
     for sample in matching:
         record = encode(sample)

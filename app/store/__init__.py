@@ -12,9 +12,11 @@ from app.store.jobs import Job, JobRunning, JobStore
 from app.store.moderation import ModerationStore
 from app.store.records import NewNumber, NewSample, Page, Sample, Stats, StoredNumber, Verdict
 from app.store.samples import SampleStore, open_store
+from app.store.tables import SAMPLE_STATUSES
 from app.store.versions import ModelRegistry, ModelVersion
 
 __all__ = [
+    "SAMPLE_STATUSES",
     "Job",
     "JobRunning",
     "JobStore",

@@ -291,11 +291,12 @@ class SampleStore:
         label: int | None = None,
         after_id: int = 0,
         contributor: str | None = None,
+        status: str | None = None,
         batch_size: int = 1000,
     ) -> Iterator[Sample]:
-        """Like `iter_all`, keeping the samples of one ``label`` and one ``contributor``
-        (if given) whose ids are above ``after_id``: an export can go on from the last
-        sample it had."""
+        """Like `iter_all`, keeping the samples of one ``label``, one ``contributor`` and
+        one moderation ``status`` (each if given) whose ids are above ``after_id``: an
+        export can go on from the last sample it had."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         where = [SampleRow.id > after_id]
@@ -303,6 +304,8 @@ class SampleStore:
             where.append(SampleRow.label == digit(label, "label"))
         if contributor is not None:
             where.append(SampleRow.contributor == contributor)
+        if status is not None:
+            where.append(SampleRow.status == status)
         return self._iter_batches(batch_size, *where)
 
     def add_many(self, samples: Sequence[NewSample]) -> tuple[int, ...]:

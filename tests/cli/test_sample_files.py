@@ -11,7 +11,7 @@ from app.engine import checkpoint
 from app.engine.reader import Reader
 from app.services.drawing_input import checked_sample
 from app.services.model_versions import SHIPPED_MODEL
-from app.store import NewSample, Sample, open_store
+from app.store import ModerationStore, NewSample, Sample, open_store
 from tests.cli.conftest import UseDatabase, run
 from tests.ndjson_reader import assert_line_is, bodies, read_ndjson
 
@@ -74,6 +74,20 @@ def test_the_export_keeps_a_label_after_an_id(database_url: str, use: UseDatabas
     assert [r["key_id"] for r in read_ndjson(result.stdout_bytes)] == [str(stored[4].id)]
     assert result.stderr == "wrote 1 drawing (ndjson)\n"
     assert run("export-samples", "--label", "10").exit_code == 2
+
+
+def test_the_export_keeps_one_status(database_url: str, use: UseDatabase) -> None:
+    stored = fill(database_url)
+    store = open_store(database_url)
+    ModerationStore(store.engine).decide(stored[1].id, status="rejected")
+    ModerationStore(store.engine).decide(stored[2].id, status="accepted")
+    store.close()
+    use(database_url)
+    for status, expected in (("rejected", stored[1]), ("accepted", stored[2])):
+        result = run("export-samples", "--status", status)
+        assert result.exit_code == 0, result.output
+        assert [r["key_id"] for r in read_ndjson(result.stdout_bytes)] == [str(expected.id)]
+    assert run("export-samples", "--status", "maybe").exit_code == 2
 
 
 def test_refused_lines_are_listed_with_their_reasons_and_the_rest_stored(

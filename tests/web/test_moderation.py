@@ -1,6 +1,8 @@
 """Moderation through the API: statuses given at once, the review listing (admin), an
 admin's decisions, blocked contributors refused."""
 
+import io
+import json
 import time
 
 import numpy as np
@@ -51,6 +53,31 @@ def test_the_public_sees_accepted_drawings_and_admins_the_flagged_with_reasons(
     # An admin listing of accepted drawings shows their reviews too.
     mine = client.get("/api/samples", headers=ADMIN).json()["items"]
     assert all(s["review"] is not None and s["status"] == "accepted" for s in mine)
+
+
+def test_the_public_export_holds_accepted_drawings_and_admins_export_the_others(
+    client: TestClient,
+) -> None:
+    good = honest(client, "honest", 2)
+    flagged = post(client, 8, "bot")["id"]
+    rejected = post(client, 8, "bot-2")["id"]
+    client.patch(f"/api/samples/{rejected}", json={"status": "rejected"}, headers=ADMIN)
+
+    def exported(status: str | None = None, headers: dict | None = None) -> list[int]:
+        params = {"format": "ndjson"} | ({"status": status} if status else {})
+        response = client.get("/api/samples/export", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return [int(json.loads(line)["key_id"]) for line in response.text.splitlines()]
+
+    assert exported() == [s["id"] for s in good]
+    npz = client.get("/api/samples/export", params={"format": "npz"})
+    with np.load(io.BytesIO(npz.content), allow_pickle=False) as data:
+        assert len(data["labels"]) == len(good)
+    for status in ("flagged", "rejected"):
+        answer = client.get("/api/samples/export", params={"status": status})
+        assert answer.status_code == 401
+    assert exported("flagged", ADMIN) == [flagged]
+    assert exported("rejected", ADMIN) == [rejected]
 
 
 def test_an_admin_accepts_rejects_or_relabels(client: TestClient) -> None:

@@ -113,7 +113,7 @@ def test_the_schema_documents_the_ndjson_export(client: TestClient) -> None:
     parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
     assert parameters["format"]["enum"] == ["npz", "idx", "ndjson"]
     assert parameters["since"]["minimum"] == 0 and parameters["since"]["maximum"] == 2**63 - 1
-    assert set(parameters) == {"format", "label", "since"}
+    assert set(parameters) == {"format", "label", "since", "status", "authorization"}
 
 
 def peak_memory_mb(pid: int) -> float:

@@ -187,6 +187,7 @@ def sample_page(
 )
 async def export(
     store: StoreDep,
+    settings: SettingsDep,
     format: Annotated[
         Literal["npz", "idx", "ndjson"],
         Query(description="npz or idx (zip), or ndjson (the drawings' strokes)"),
@@ -200,13 +201,19 @@ async def export(
             description="Only samples with ids above this one (an earlier export's last key_id)",
         ),
     ] = 0,
+    status: Annotated[Status, Query(description="flagged or rejected: admins only")] = "accepted",
+    authorization: AdminHeader = None,
 ) -> StreamingResponse:
-    """Every sample in MNIST's shapes: images (n, 28, 28) uint8 and labels (n,); or, as
-    ndjson, every drawing's strokes in Quick, Draw!'s layout (samples stored as pixels
-    only are left out; no contributor ids)."""
+    """Every accepted sample in MNIST's shapes: images (n, 28, 28) uint8 and labels (n,);
+    or, as ndjson, every accepted drawing's strokes in Quick, Draw!'s layout (samples
+    stored as pixels only are left out; no contributor ids). Admins may export the
+    flagged or the rejected ones instead."""
+    if status != "accepted":
+        check_admin(settings, authorization)
     if format == "ndjson":
-        return await ndjson_response(sample_files.export_ndjson(store, label=label, since=since))
-    samples = store.iter_matching(label=label, after_id=since)
+        pieces = sample_files.export_ndjson(store, label=label, since=since, status=status)
+        return await ndjson_response(pieces)
+    samples = store.iter_matching(label=label, after_id=since, status=status)
     file = await run_in_threadpool(build_export, samples, format)
     name = FORMATS[format][3]
     return StreamingResponse(
