@@ -15,13 +15,14 @@ from app.store import ModelRegistry
 SHIPPED_MODEL = "default.npz"
 
 
-def seed(registry: ModelRegistry, model_dir: Path) -> str:
+def seed(registry: ModelRegistry, model_dir: Path, shipped: Reader | None = None) -> str:
     """Register the shipped model (``model_dir/default.npz``) if it is not there yet, make it
-    active if nothing is; return the active version id."""
+    active if nothing is; return the active version id. ``shipped``: that file as the
+    caller read it already (else it is read and checked here)."""
     path = model_dir / SHIPPED_MODEL
-    shipped = checkpoint.load(path)  # validated before it goes into the database
+    about = shipped or checkpoint.load(path)  # validated before it goes into the database
     return registry.seed(
-        version=shipped.version, card=shipped.card.to_dict(), weights=path.read_bytes()
+        version=about.version, card=about.card.to_dict(), weights=path.read_bytes()
     )
 
 

@@ -1,7 +1,11 @@
 """An app from the factory, on a temporary SQLite file, driven in-process."""
 
+import atexit
+import functools
 import logging
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +14,9 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.config import Settings, get_settings
+from app.services.model_versions import seed
+from app.store import ModelRegistry, open_store
 from app.web.app import create_app
 from app.web.middleware.observability import configure_logging
 from tests.needs import missing
@@ -39,12 +45,33 @@ def strokes_body(strokes: list[list[list[float]]], **extra: object) -> dict[str,
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Settings for an app in ``tmp_path``. Unless ``database_url`` or ``model_dir`` is
+    given, its database starts as a copy of `first_started` (if it is not there yet)."""
     values: dict[str, object] = {
         "database_url": f"sqlite:///{tmp_path / 'samples.db'}",
         "admin_token": ADMIN_TOKEN,
         **overrides,
     }
+    database = tmp_path / "samples.db"
+    if not {"database_url", "model_dir"} & set(overrides) and not database.exists():
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(first_started(), database)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@functools.cache
+def first_started() -> Path:
+    """An SQLite file as an app's first start leaves it (migrated, the shipped model
+    stored and active), made once per test process: a copy of it is much quicker to start
+    on than a new file, into which every app would migrate and store the model (a real
+    first start on an empty database is what the server tests and tests/store do)."""
+    folder = Path(tempfile.mkdtemp(prefix="digitpad-first-start-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "samples.db"
+    store = open_store(f"sqlite:///{path}")
+    seed(ModelRegistry(store.engine), get_settings().model_dir)
+    store.close()  # the last connection closed: the write-ahead log is in the file
+    return path
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ fine-tuning tests cover it).
 """
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -25,15 +24,16 @@ from schemathesis.checks import (
 )
 from schemathesis.generation.case import Case
 
+from app.config import Settings
 from app.web.app import create_app
 from tests.server import running_server
-from tests.web.conftest import ADMIN, ADMIN_TOKEN, make_settings
+from tests.web.conftest import ADMIN, ADMIN_TOKEN
 
 pytestmark = pytest.mark.server  # starts a real server or database
 
 SKIPPED = [positive_data_acceptance, unsupported_method, allow_header_conformance]
 schema = schemathesis.openapi.from_dict(
-    create_app(make_settings(Path("unused"))).openapi()
+    create_app(Settings(database_url="sqlite://", admin_token=ADMIN_TOKEN)).openapi()
 ).exclude(path="/api/admin/finetune")
 
 

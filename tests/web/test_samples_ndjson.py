@@ -33,11 +33,12 @@ MEMORY_BOUND_MB = 12
 def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
     """A client of an app on an empty database of each backend."""
     with ExitStack() as stack:
-        url = f"sqlite:///{tmp_path / 'samples.db'}"
+        settings = make_settings(tmp_path)
         if request.param == "postgresql":
             admin: Engine = request.getfixturevalue("postgres_admin")
             url = stack.enter_context(fresh_schema(admin, "ndjson"))
-        yield stack.enter_context(TestClient(create_app(make_settings(tmp_path, database_url=url))))
+            settings = make_settings(tmp_path, database_url=url)
+        yield stack.enter_context(TestClient(create_app(settings)))
 
 
 def store_of(client: TestClient) -> SampleStore:

@@ -26,7 +26,8 @@ RETRY_SECONDS = 2.0
 
 def connect(app: FastAPI) -> bool:
     """Open the store, seed the shipped model into the registry and load the active
-    version into ``app.state``; False (and nothing changed) if the database is down."""
+    version into ``app.state`` (the shipped model as read at start, when it is the active
+    one); False (and nothing changed) if the database is down."""
     settings: Settings = app.state.settings
     try:
         store = open_store(settings.database_url)
@@ -34,8 +35,10 @@ def connect(app: FastAPI) -> bool:
         log.warning("%s; retrying every %.0f s", error, RETRY_SECONDS)
         return False
     registry = ModelRegistry(store.engine)
+    shipped = app.state.moderator.referee  # the shipped model, read at start
     try:
-        model = load_version(registry, seed(registry, settings.model_dir))
+        active = seed(registry, settings.model_dir, shipped)
+        model = shipped if active == shipped.version else load_version(registry, active)
     except StoreUnavailableError as error:
         log.warning("%s; retrying every %.0f s", error, RETRY_SECONDS)
         store.close()
