@@ -205,11 +205,13 @@ def test_a_worse_model_is_not_activated(tmp_path: Path, mnist_dir: Path) -> None
     summary = run_finetune(settings, store, registry, options, command="test")
     assert summary["samples"]["statuses"]["flagged"] == len(poisoned), summary
     assert summary["samples"]["train"] + summary["samples"]["held_out"] == 90
+    trained_honestly = registry.active()  # the shipped model, or that run's version
+    assert trained_honestly in (shipped, summary["version"])
     moderation = ModerationStore(store.engine)
     for sample_id in poisoned:
         moderation.decide(sample_id, status="accepted")
     summary = run_finetune(settings, store, registry, options, command="test")
     assert summary["decision"] == "kept previous", summary
     assert summary["after"]["mnist_test"] < summary["before"]["mnist_test"], summary
-    assert registry.active() == shipped
+    assert registry.active() == trained_honestly
     store.close()

@@ -49,7 +49,7 @@ from app.store import JobStore
     help="Share of contributors held out to judge.",
 )
 @click.option("--seed", type=int, default=FinetuneOptions.seed)
-@click.option("--force", is_flag=True, help="Activate the new version even if not better.")
+@click.option("--force", is_flag=True, help="Activate the new version whatever the gate says.")
 @click.option("--dry-run", is_flag=True, help="Train and report; record nothing.")
 @mnist_dir_option
 @click.option("--job-id", type=int, default=None, hidden=True)

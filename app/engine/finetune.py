@@ -107,17 +107,24 @@ def decide(
     force: bool = False,
     max_mnist_drop: float = MAX_MNIST_DROP,
 ) -> Decision:
-    """Whether the new version replaces the old: better on held-out contributions and at
-    most ``max_mnist_drop`` worse on MNIST test, or ``force``. ``before`` and ``after``
-    hold accuracies under "mnist_test" and "contrib_test" (None: nothing held out)."""
+    """Whether the new version replaces the old: at least as good on held-out
+    contributions and at most ``max_mnist_drop`` worse on MNIST test, or ``force``.
+    ``before`` and ``after`` hold accuracies under "mnist_test" and "contrib_test" (None:
+    nothing held out).
+
+    A tie activates: held-out writers the old version already reads perfectly, or nearly,
+    cannot show a gain however much the new one learnt from the others (on UNIPEN's test
+    writers, 100% before and after on 648 held-out drawings, while the writers no version
+    trained on read 98.63% after against 98.58%, bench/poison.py); what they can show is
+    a loss."""
     if force:
         return Decision(True, "forced")
     mnist_drop = (before["mnist_test"] or 0) - (after["mnist_test"] or 0)
     old, new = before["contrib_test"], after["contrib_test"]
     if old is None or new is None:
         return Decision(False, "no held-out contributions to judge by")
-    if new <= old:
-        return Decision(False, f"not better on held-out contributions ({new:.2%} vs {old:.2%})")
+    if new < old:
+        return Decision(False, f"worse on held-out contributions ({new:.2%} vs {old:.2%})")
     if mnist_drop > max_mnist_drop:
         return Decision(
             False, f"MNIST test accuracy fell by {mnist_drop:.2%}, more than {max_mnist_drop:.2%}"

@@ -56,7 +56,7 @@ class FinetuneOptions:
     real_per_epoch: int = 20_000
     holdout: float = 0.25  # share of contributors held out to judge the result
     seed: int = 0
-    force: bool = False  # activate even if not better
+    force: bool = False  # activate even if worse
     dry_run: bool = False  # train and report, record nothing
     mnist_dir: Path | None = None
 

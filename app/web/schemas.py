@@ -189,7 +189,7 @@ class ModelList(BaseModel):
 
 class FinetuneRequest(Strict):
     epochs: int = Field(default=FinetuneOptions.epochs, ge=1, le=50)
-    force: bool = Field(default=False, description="Activate even if not better.")
+    force: bool = Field(default=False, description="Activate whatever the gate says.")
 
 
 class JobOut(BaseModel):

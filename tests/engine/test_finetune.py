@@ -51,7 +51,8 @@ def test_preset_keeps_the_networks_shape() -> None:
     [
         ((0.990, 0.80), (0.989, 0.90), False, True, "within bound"),
         ((0.990, 0.80), (0.986, 0.95), False, False, "MNIST test accuracy fell"),
-        ((0.990, 0.80), (0.991, 0.80), False, False, "not better"),
+        ((0.990, 0.80), (0.991, 0.80), False, True, "within bound"),  # a tie
+        ((0.990, 0.80), (0.991, 0.79), False, False, "worse on held-out"),
         ((0.990, None), (0.991, None), False, False, "no held-out"),
         ((0.990, 0.80), (0.900, 0.10), True, True, "forced"),
     ],
