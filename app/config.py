@@ -117,9 +117,9 @@ class Settings(BaseSettings):
         "each digit of POST /api/numbers): a rate like 500/day, or off.",
     )
     address_quota: str = Field(
-        default="2000/day",
+        default="10000/day",
         description="Most drawings stored from one client (IP address), whatever contributor "
-        "ids they name: a rate like 2000/day, or off.",
+        "ids they name: a rate like 10000/day, or off.",
     )
     redis_url: str | None = Field(
         default=None,

@@ -120,7 +120,7 @@ def test_a_quota_in_words() -> None:
 def test_quotas_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DIGITPAD_CONTRIBUTOR_QUOTA", raising=False)
     monkeypatch.delenv("DIGITPAD_ADDRESS_QUOTA", raising=False)
-    assert (Settings().contributor_quota, Settings().address_quota) == ("500/day", "2000/day")
+    assert (Settings().contributor_quota, Settings().address_quota) == ("500/day", "10000/day")
     monkeypatch.setenv("DIGITPAD_CONTRIBUTOR_QUOTA", " 50/hour;500/day ")
     monkeypatch.setenv("DIGITPAD_ADDRESS_QUOTA", "off")
     settings = Settings()
