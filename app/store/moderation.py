@@ -3,10 +3,11 @@
 Shares the sample store's engine (``ModerationStore(store.engine)``). A sample's status
 is set by "moderation" (the scores, which may change it again as evidence comes in) or
 by an "admin" (final: moderation never overrides it). Blocking a contributor records the
-id in ``contributors`` and rejects all their samples, as an admin, in one transaction.
+id in ``contributors`` and rejects all their samples, as an admin, in one transaction;
+unblocking gives the samples the block rejected back to moderation.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,6 +25,13 @@ _BY_ID = (
                                                       SampleRow.status_by != "admin"))
     .execution_options(synchronize_session=False)
 )  # fmt: skip
+
+
+_RESTORED = (  # the samples a block rejected, its decision undone
+    update(SampleRow)
+    .where(SampleRow.id == bindparam("sample_id"))
+    .execution_options(synchronize_session=False)
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,8 @@ class ModerationStore:
 
     def block(self, contributor: str) -> int:
         """Block ``contributor``: their samples rejected (by an admin) and their id kept,
-        so that their further contributions are refused. How many samples were rejected."""
+        so that their further contributions are refused. How many samples the block
+        rejected (those an admin rejected before are not counted)."""
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
             bump(session.connection(), [contributor])
@@ -172,6 +181,46 @@ class ModerationStore:
                 .execution_options(synchronize_session=False)
             )
             return _reject_all(session, contributor, now)
+
+    def unblock(self, contributor: str, status_of: Callable[[float], str]) -> int | None:
+        """Lift ``contributor``'s block: their contributions are taken again, and the
+        samples the block rejected go back to moderation, each with the status
+        ``status_of`` its trust (or unscored, without one), in one transaction; those an
+        admin had rejected before the block stay rejected. How many samples went back;
+        None if the id is not blocked."""
+        now = datetime.now(UTC)
+        with self._sessions.begin() as session:
+            blocked_at = session.scalar(
+                select(ContributorRow.blocked_at).where(ContributorRow.id == contributor)
+            )
+            if blocked_at is None:
+                return None
+            bump(session.connection(), [contributor])
+            session.execute(
+                update(ContributorRow)
+                .where(ContributorRow.id == contributor)
+                .values(blocked_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            rejected = session.execute(
+                select(SampleRow.id, SampleRow.trust).where(
+                    SampleRow.contributor == contributor,
+                    SampleRow.status_by == "admin",
+                    SampleRow.status_at == blocked_at,
+                )
+            ).all()
+            rows = [
+                {
+                    "sample_id": i,
+                    "status": None if trust is None else status_of(trust),
+                    "status_by": None if trust is None else "moderation",
+                    "status_at": now,
+                }
+                for i, trust in rejected
+            ]
+            if rows:
+                session.connection().execute(_RESTORED, rows)
+            return len(rows)
 
     def is_blocked(self, contributor: str) -> bool:
         """Whether an admin blocked ``contributor``."""
@@ -187,9 +236,14 @@ class ModerationStore:
 
 
 def _reject_all(session: Session, contributor: str, now: datetime) -> int:
+    """Reject, as an admin, each of the contributor's samples an admin has not rejected
+    already (those keep the time of that decision, so that an unblock leaves them)."""
+    not_yet = or_(
+        SampleRow.status.is_distinct_from("rejected"), SampleRow.status_by.is_distinct_from("admin")
+    )  # NULLs included: an unscored sample is rejected too
     query = (
         update(SampleRow)
-        .where(SampleRow.contributor == contributor)
+        .where(SampleRow.contributor == contributor, not_yet)
         .values(status="rejected", status_by="admin", status_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -160,6 +160,11 @@ class Blocked(BaseModel):
     rejected: int = Field(description="How many of their samples were rejected.")
 
 
+class Unblocked(BaseModel):
+    contributor: str
+    restored: int = Field(description="How many of their samples went back to moderation.")
+
+
 class Stats(BaseModel):
     total: int
     per_label: dict[str, int] = Field(description='Samples per label, "0" to "9".')

@@ -121,4 +121,27 @@ def test_blocking_rejects_every_drawing_and_marks_the_id(store: SampleStore) -> 
     # Rejected drawings leave the personal pad's view, and count as saved for "my drawings".
     assert store.contributor_labels("bot") == {}
     assert store.count_of("bot") == 2
-    assert moderation.block("bot") == 2  # again: no error
+    assert moderation.block("bot") == 0  # again: no error, nothing more to reject
+
+
+def test_unblocking_gives_the_blocks_rejections_back_to_moderation(store: SampleStore) -> None:
+    moderation = ModerationStore(store.engine)
+    disputed, good = add(store, 8, "bot", flagged()), add(store, 1, "bot", accepted())
+    unscored, judged = add(store, 2, "bot", None), add(store, 3, "bot", accepted())
+    moderation.decide(judged, status="rejected")  # an admin's own decision, before the block
+    assert moderation.unblock("bot", status_of) is None  # not blocked
+    assert moderation.block("bot") == 3
+    revision = store.contributor_revision("bot")
+    assert moderation.unblock("bot", status_of) == 3
+    assert not moderation.is_blocked("bot") and moderation.blocked() == set()
+    assert store.contributor_revision("bot") > revision  # their personal pad sees it
+    verdicts = {i: store.get(i).verdict for i in (disputed, good, unscored, judged)}  # type: ignore[union-attr]
+    assert verdicts[unscored] is None  # scored at the next batch
+    assert (verdicts[disputed].status, verdicts[disputed].decided_by) == ("flagged", "moderation")  # type: ignore[union-attr]
+    assert (verdicts[good].status, verdicts[good].decided_by) == ("accepted", "moderation")  # type: ignore[union-attr]
+    assert (verdicts[judged].status, verdicts[judged].decided_by) == ("rejected", "admin")  # type: ignore[union-attr]
+    assert moderation.unblock("bot", status_of) is None
+
+
+def status_of(trust: float) -> str:
+    return "accepted" if trust >= 0.5 else "flagged"

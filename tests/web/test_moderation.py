@@ -117,6 +117,22 @@ def test_a_blocked_contributor_is_refused_and_their_drawings_rejected(
     assert post(client, 1, "someone-else")["status"] == "accepted"
 
 
+def test_an_unblocked_contributor_is_taken_again_and_their_drawings_rescored(
+    client: TestClient,
+) -> None:
+    mistaken = honest(client, "honest-but-blocked", 3)  # blocked by mistake
+    path = "/api/admin/contributors/honest-but-blocked/block"
+    assert client.post(path, headers=ADMIN).json()["rejected"] == len(mistaken)
+    assert client.delete(path).status_code == 401
+    lifted = client.delete(path, headers=ADMIN)
+    assert lifted.json() == {"contributor": "honest-but-blocked", "restored": len(mistaken)}
+    statuses = {client.get(f"/api/samples/{s['id']}").json()["status"] for s in mistaken}
+    assert statuses == {"accepted"}  # their trust, as moderation gave it before the block
+    assert post(client, 1, "honest-but-blocked", one())["status"] == "accepted"
+    again = client.delete(path, headers=ADMIN)
+    assert again.status_code == 404 and "not blocked" in again.json()["detail"]
+
+
 def test_an_honest_writers_disputed_drawing_is_accepted_as_their_record_grows(
     client: TestClient,
 ) -> None:

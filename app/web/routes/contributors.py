@@ -19,10 +19,11 @@ from fastapi.responses import StreamingResponse
 from app.engine.errors import NotFound
 from app.services import sample_files
 from app.services.drawing_input import CONTRIBUTOR_PATTERN
+from app.services.moderation import status_of
 from app.store import SampleStore
 from app.web.deps import Admin, ModerationDep, PersonalDep, SettingsDep, StoreDep
 from app.web.routes.samples import ndjson_response, sample_page
-from app.web.schemas import Blocked, ContributorPage, Forgotten, Id
+from app.web.schemas import Blocked, ContributorPage, Forgotten, Id, Unblocked
 
 router = APIRouter(prefix="/api", tags=["contributors"])
 UNKNOWN: dict[int | str, dict[str, Any]] = {
@@ -107,6 +108,25 @@ def block(contributor: ContributorId, moderation: ModerationDep, personal: Perso
     rejected = moderation.block(contributor)
     personal.forget(contributor)
     return Blocked(contributor=contributor, rejected=rejected)
+
+
+@router.delete(
+    "/admin/contributors/{contributor}/block",
+    response_model=Unblocked,
+    responses=UNKNOWN,
+    dependencies=[Admin],
+)
+def unblock(
+    contributor: ContributorId, moderation: ModerationDep, personal: PersonalDep
+) -> Unblocked:
+    """Lift a block (admin): the id's contributions are taken again, and the drawings the
+    block rejected go back to moderation's status (those an admin rejected before it stay
+    rejected). 404 for an id that is not blocked."""
+    restored = moderation.unblock(contributor, status_of)
+    if restored is None:
+        raise NotFound("this contributor id is not blocked")
+    personal.forget(contributor)
+    return Unblocked(contributor=contributor, restored=restored)
 
 
 def _saved(store: SampleStore, contributor: str) -> int:
