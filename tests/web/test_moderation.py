@@ -4,14 +4,18 @@ admin's decisions, blocked contributors refused."""
 import io
 import json
 import time
+from types import SimpleNamespace
 
 import numpy as np
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.engine.preprocess import strokes_to_pixels
-from app.store import NewSample, open_store
+from app.engine.reader import Limits
+from app.services.moderation import Moderator, referee
+from app.store import JobStore, ModerationStore, NewSample, open_store
 from app.web.app import create_app
+from app.web.runtime.startup import score_unscored
 from tests.shapes import DIGITS, strokes
 from tests.web.conftest import ADMIN, one, strokes_body
 
@@ -158,3 +162,25 @@ def test_drawings_stored_before_moderation_are_scored_on_the_first_start(
             time.sleep(0.05)
             statuses = [client.get(f"/api/samples/{i}").json()["status"] for i in ids]
     assert statuses == ["accepted", "accepted", "accepted", "flagged"]
+
+
+def test_one_worker_scores_them_and_not_while_another_job_runs(settings: Settings) -> None:
+    store = open_store(settings.database_url)
+    jobs = JobStore(store.engine)
+    state = SimpleNamespace(  # what a started app holds (none started here: no race)
+        store=store, jobs=jobs, moderation=ModerationStore(store.engine),
+        moderator=Moderator(referee(settings), Limits()),
+    )  # fmt: skip
+    app = SimpleNamespace(state=state)
+    pixels = np.rint(strokes_to_pixels(one(), 280, 280) * 255).astype(np.uint8)
+    ids = [store.add(NewSample(label=label, pixels=pixels)).id for label in (1, 8)]
+    other = jobs.start("finetune", {})  # another worker's job, a fine-tune or a first run
+    score_unscored(app)  # type: ignore[arg-type]
+    assert [store.get(i).verdict for i in ids] == [None, None]  # type: ignore[union-attr]
+    jobs.finish(other.id)
+    score_unscored(app)  # type: ignore[arg-type]
+    assert [store.get(i).verdict.status for i in ids] == ["accepted", "flagged"]  # type: ignore[union-attr]
+    job = jobs.get(other.id + 1)
+    assert job is not None and (job.kind, job.status) == ("moderate", "succeeded")
+    assert job.result == {"statuses": {"accepted": 1, "flagged": 1}}
+    store.close()

@@ -17,7 +17,14 @@ from fastapi.concurrency import run_in_threadpool
 from app.config import Settings
 from app.services.model_versions import load_version, seed
 from app.services.moderation_batch import moderate_all
-from app.store import JobStore, ModelRegistry, ModerationStore, StoreUnavailableError, open_store
+from app.store import (
+    JobRunning,
+    JobStore,
+    ModelRegistry,
+    ModerationStore,
+    StoreUnavailableError,
+    open_store,
+)
 from app.web.runtime.follow import follow_active_version
 
 log = logging.getLogger("digitpad.startup")
@@ -62,13 +69,28 @@ async def stay_connected(app: FastAPI) -> None:
 
 def score_unscored(app: FastAPI) -> None:
     """Score every sample once if some have no status yet (a database from before
-    moderation, or drawings imported since): their first run."""
+    moderation, or drawings imported since): their first run. It runs as a job, so that
+    of the workers and servers starting together on one database one does it; the others
+    (and any worker while another job runs, which a fine-tune is, moderating first) skip."""
+    jobs: JobStore = app.state.jobs
     try:
-        if app.state.moderation.unscored():
+        unscored = app.state.moderation.unscored()
+        if not unscored:
+            return
+        try:
+            job = jobs.start("moderate", {"unscored": unscored})
+        except JobRunning as running:
+            log.info("%d samples not scored yet: left to job %d", unscored, running.job.id)
+            return
+        try:
             moderator = app.state.moderator
             done = moderate_all(
                 app.state.store, app.state.moderation, moderator.referee, moderator.limits
             )
-            log.info("moderation scored every sample: %s", done.counts)
+        except Exception as error:
+            jobs.finish(job.id, error=str(error))
+            raise
+        jobs.finish(job.id, result={"statuses": done.counts})
+        log.info("moderation scored every sample: %s", done.counts)
     except Exception:  # the database went away: the next `digitpad moderate` does it
         log.exception("could not score the samples not scored yet")
