@@ -173,13 +173,7 @@ class ModerationStore:
         rejected (those an admin rejected before are not counted)."""
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
-            bump(session.connection(), [contributor])
-            session.execute(
-                update(ContributorRow)
-                .where(ContributorRow.id == contributor)
-                .values(blocked_at=now)
-                .execution_options(synchronize_session=False)
-            )
+            _set_blocked(session, contributor, now)
             return _reject_all(session, contributor, now)
 
     def unblock(self, contributor: str, status_of: Callable[[float], str]) -> int | None:
@@ -195,13 +189,7 @@ class ModerationStore:
             )
             if blocked_at is None:
                 return None
-            bump(session.connection(), [contributor])
-            session.execute(
-                update(ContributorRow)
-                .where(ContributorRow.id == contributor)
-                .values(blocked_at=None)
-                .execution_options(synchronize_session=False)
-            )
+            _set_blocked(session, contributor, None)
             rejected = session.execute(
                 select(SampleRow.id, SampleRow.trust).where(
                     SampleRow.contributor == contributor,
@@ -233,6 +221,18 @@ class ModerationStore:
         query = select(ContributorRow.id).where(ContributorRow.blocked_at.is_not(None))
         with self.engine.connect() as connection:
             return set(connection.execute(query).scalars())
+
+
+def _set_blocked(session: Session, contributor: str, at: datetime | None) -> None:
+    """Mark ``contributor`` blocked since ``at`` (None: not blocked), their revision
+    bumped (which also gives a new id its row), in ``session``'s transaction."""
+    bump(session.connection(), [contributor])
+    session.execute(
+        update(ContributorRow)
+        .where(ContributorRow.id == contributor)
+        .values(blocked_at=at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _reject_all(session: Session, contributor: str, now: datetime) -> int:
