@@ -57,7 +57,6 @@ class Personal:
     digits: npt.NDArray[np.int64]  # (g,) the digits drawn, ascending
     starts: npt.NDArray[np.intp]  # (g,) where each digit's rows start
     weight: npt.NDArray[np.float64]  # (g,) how much each digit's drawings count, 0..1
-    drawn: npt.NDArray[np.bool_]  # (n,) whether a drawing has a path part
 
     @classmethod
     def of(
@@ -83,12 +82,17 @@ class Personal:
         joint[drawn] /= 2  # the mean of the two similarities for two drawings with a path
         counts = np.diff([*starts, len(F)])
         weight = np.minimum(1.0, counts / FULL)
-        return cls(np.ascontiguousarray(F[:, :split]), joint, digits, starts, weight, drawn)
+        return cls(np.ascontiguousarray(F[:, :split]), joint, digits, starts, weight)
 
     @property
     def split(self) -> int:
         """Where the features' path part starts."""
         return int(self.image.shape[1])
+
+    @property
+    def drawn(self) -> npt.NDArray[np.bool_]:
+        """(n,) whether each drawing has a path part."""
+        return has_path(self.joint, self.split)
 
     def __len__(self) -> int:
         return len(self.image)
